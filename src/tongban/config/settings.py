@@ -1,0 +1,197 @@
+"""Tongban settings: read from the environment only (see ``.env.example``).
+
+``TONGBAN_ENV=production`` switches on the production guards: no debug, no demo
+secrets, no built-in simulators (SMS, face check, payment channels).
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from tongban.config.env import env, env_bool, env_int, env_list, env_secret
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+VAR_DIR = Path(env("TONGBAN_VAR_DIR", str(BASE_DIR / "var")))
+
+TONGBAN_ENV = env("TONGBAN_ENV", "development")
+PRODUCTION = TONGBAN_ENV == "production"
+
+# Demo values: fine on a laptop, refused in production (see check at the bottom).
+DEMO_SECRET_KEY = "demo-insecure-secret-key-do-not-use-in-production"
+DEMO_MASTER_KEY = "demo:00112233445566778899aabbccddeeff"
+
+SECRET_KEY = env_secret("TONGBAN_SECRET_KEY", DEMO_SECRET_KEY)
+DEBUG = env_bool("TONGBAN_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env("TONGBAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# SM4 master keys for envelope encryption at rest: "kid:32-hex-chars".
+# TONGBAN_MASTER_KEY is the active key; TONGBAN_MASTER_KEYS_OLD lists retired keys
+# ("kid:hex,kid:hex") that can still decrypt until `tongban keys rotate` re-wraps.
+MASTER_KEY = env_secret("TONGBAN_MASTER_KEY", DEMO_MASTER_KEY)
+MASTER_KEYS_OLD = env_list("TONGBAN_MASTER_KEYS_OLD")
+
+# Built-in simulators for outside parties (SMS gateway, face check...).
+SIMULATORS_ENABLED = env_bool("TONGBAN_SIMULATORS", not PRODUCTION)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "oauth2_provider",
+    "django_tasks",
+    "django_tasks_db",
+    "tongban.core",
+    "tongban.registries",
+    "tongban.identity",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tongban.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "tongban.config.urls"
+WSGI_APPLICATION = "tongban.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tongban.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tongban.sqlite3'}"),
+        conn_max_age=env_int("TONGBAN_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let the web server and the task worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["tongban.identity.backends.IdentityBackend"]
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:account"
+LOGOUT_REDIRECT_URL = "portal_home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Session hardening.
+SESSION_COOKIE_AGE = env_int("TONGBAN_SESSION_AGE", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("TONGBAN_HSTS_SECONDS", 31536000)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "src" / "tongban" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env("TONGBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": env("TONGBAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OIDC_RSA_PRIVATE_KEY = env_secret("TONGBAN_OIDC_RSA_PRIVATE_KEY")  # PEM; demo key generated if empty
+
+# SMS gateway adapter (dotted path); the simulator keeps an outbox for operators.
+SMS_BACKEND = env(
+    "TONGBAN_SMS_BACKEND", "tongban.identity.sms.SimulatorSmsBackend" if SIMULATORS_ENABLED else ""
+)
+FACE_CHECK_BACKEND = env(
+    "TONGBAN_FACE_CHECK_BACKEND",
+    "tongban.identity.facecheck.SimulatorFaceCheck" if SIMULATORS_ENABLED else "",
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_pii": {"()": "tongban.core.masking.MaskingLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
+    "root": {"handlers": ["console"], "level": env("TONGBAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+from tongban.config.oidc import OAUTH2_PROVIDER  # noqa: E402  (needs the settings above)
+
+if PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("TONGBAN_DEBUG must be off")
+    if SECRET_KEY == DEMO_SECRET_KEY:
+        problems.append("TONGBAN_SECRET_KEY is the demo value")
+    if MASTER_KEY == DEMO_MASTER_KEY:
+        problems.append("TONGBAN_MASTER_KEY is the demo value")
+    if not OIDC_RSA_PRIVATE_KEY:
+        problems.append("TONGBAN_OIDC_RSA_PRIVATE_KEY is not set")
+    if SIMULATORS_ENABLED:
+        problems.append("TONGBAN_SIMULATORS must be off")
+    if problems:
+        raise ImproperlyConfigured("Production settings refused: " + "; ".join(problems))

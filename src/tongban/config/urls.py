@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from tongban.config.api import api
+from tongban.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.portal_home, name="portal_home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("o/", include("tongban.identity.oidc.urls")),
+    path("account/", include("tongban.identity.urls")),
+    path("registries/", include("tongban.registries.urls")),
+    path("workbench/", include("tongban.core.urls_workbench")),
+    path("console/", include("tongban.core.urls_console")),
+    path("demo-dept/", include("tongban.identity.oidc.demo_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+if settings.DEBUG:
+    urlpatterns.append(path("django-admin/", admin.site.urls))

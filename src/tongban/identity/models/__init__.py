@@ -1,0 +1,3 @@
+from tongban.identity.models.users import User
+
+__all__ = ["User"]
