@@ -25,6 +25,8 @@ SECRET_KEY = env_secret("TONGBAN_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("TONGBAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS")
+# The province's seed data (divisions, service items, licence types), read at seed time.
+SHARED_DATA_DIR = Path(env("TONGBAN_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 SITE_URL = env("TONGBAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # SM4 master keys for envelope encryption at rest: "kid:32-hex-chars".

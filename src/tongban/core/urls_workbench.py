@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tongban.core import views_areas
 
 app_name = "workbench"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_areas.workbench_home, name="home"),
+]
