@@ -142,6 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env("TONGBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -159,6 +160,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# `tongban worker` enqueues these periodically: {"dotted.path.to.task": seconds}.
+PERIODIC_TASKS = {
+    "tongban.core.tasks.sign_audit_chain_head": 24 * 3600,
+}
+WORKER_HEARTBEAT_MAX_AGE = env_int("TONGBAN_WORKER_HEARTBEAT_MAX_AGE", 120)
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OIDC_RSA_PRIVATE_KEY = env_secret("TONGBAN_OIDC_RSA_PRIVATE_KEY")  # PEM; demo key generated if empty
