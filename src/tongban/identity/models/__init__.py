@@ -1,3 +1,18 @@
-from tongban.identity.models.users import User
+from tongban.identity.models.security import (
+    KnownDevice,
+    LoginEvent,
+    OtpChallenge,
+    OtpPurpose,
+    SmsMessage,
+)
+from tongban.identity.models.users import RealnameMethod, User
 
-__all__ = ["User"]
+__all__ = [
+    "KnownDevice",
+    "LoginEvent",
+    "OtpChallenge",
+    "OtpPurpose",
+    "RealnameMethod",
+    "SmsMessage",
+    "User",
+]

@@ -27,6 +27,12 @@ class UserManager(BaseUserManager):
         return self.create_user(username, password, **extra)
 
 
+class RealnameMethod(models.TextChoices):
+    REGISTRY = "registry", _("人口库比对")
+    IN_PERSON = "in_person", _("窗口现场核验")
+    FACE_CHECK = "face_check", _("刷脸认证")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     class Kind(models.TextChoices):
         NATURAL = "natural", _("自然人")
@@ -50,6 +56,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Django admin access only.")
     date_joined = models.DateTimeField(default=timezone.now)
 
+    # Real-name verification: how and when the current level was reached.
+    realname_method = models.CharField(
+        _("认证方式"), max_length=16, choices=RealnameMethod.choices, blank=True
+    )
+    realname_verified_at = models.DateTimeField(_("认证时间"), null=True, blank=True)
+    realname_verified_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("核验人员"),
+    )
+    mobile_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    # Lockout after repeated failed passwords (see identity.services.auth).
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
     objects = UserManager()
 
     USERNAME_FIELD = "username"
@@ -58,6 +78,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # One citizen account per mobile number (staff accounts may share a citizen's).
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=models.Q(kind="natural") & ~models.Q(mobile=""),
+                name="uniq_natural_person_mobile",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.kind == self.Kind.NATURAL
+
+    def is_locked(self, now=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
