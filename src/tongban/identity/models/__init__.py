@@ -1,3 +1,4 @@
+from tongban.identity.models.oidc import ClientPolicy, OidcConsent
 from tongban.identity.models.security import (
     KnownDevice,
     LoginEvent,
@@ -8,8 +9,10 @@ from tongban.identity.models.security import (
 from tongban.identity.models.users import RealnameMethod, User
 
 __all__ = [
+    "ClientPolicy",
     "KnownDevice",
     "LoginEvent",
+    "OidcConsent",
     "OtpChallenge",
     "OtpPurpose",
     "RealnameMethod",
