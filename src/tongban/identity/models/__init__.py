@@ -1,3 +1,4 @@
+from tongban.identity.models.companies import AgentAuthorisation, AgentScope, CompanyAccount
 from tongban.identity.models.oidc import ClientPolicy, OidcConsent
 from tongban.identity.models.security import (
     KnownDevice,
@@ -9,7 +10,10 @@ from tongban.identity.models.security import (
 from tongban.identity.models.users import RealnameMethod, User
 
 __all__ = [
+    "AgentAuthorisation",
+    "AgentScope",
     "ClientPolicy",
+    "CompanyAccount",
     "KnownDevice",
     "LoginEvent",
     "OidcConsent",
