@@ -3,7 +3,7 @@
 Clients of ``GET /api/v1/core/codes/validate`` rely on these strings: never rename one.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
 EMPTY = "empty"
 INVALID_LENGTH = "invalid_length"
@@ -21,7 +21,8 @@ INVALID_ISSUER_CODE = "invalid_issuer_code"
 INVALID_VERSION = "invalid_version"
 UNKNOWN_KIND = "unknown_kind"
 
-# code -> what it means (shown in the OpenAPI description and the integration guide)
+# code -> what it means (OpenAPI description and integration guide; marked for translation,
+# kept as plain strings so they can be used at import time)
 DESCRIPTIONS = {
     EMPTY: _("未填写"),
     INVALID_LENGTH: _("长度不正确"),
