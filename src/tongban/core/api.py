@@ -21,7 +21,9 @@ class CodeValidationIn(Schema):
 
 class CodeValidationOut(Schema):
     valid: bool
-    code: str | None = Field(None, description="错误代码，有效时为 null / error code, null when valid")
+    code: str | None = Field(
+        None, description="错误代码，有效时为 null / error code, null when valid"
+    )
     message: str
     parsed: dict[str, Any]
     normalized: str | None = Field(None, description="规范化后的代码 / normalised value")
@@ -57,7 +59,8 @@ def _validate(kind: str, value: str, allow_legacy: bool) -> dict:
     if kind not in KINDS:
         raise DomainError(
             code_errors.UNKNOWN_KIND,
-            _("不支持的代码类型“%(kind)s”，可选：%(kinds)s") % {"kind": kind, "kinds": "、".join(KINDS)},
+            _("不支持的代码类型“%(kind)s”，可选：%(kinds)s")
+            % {"kind": kind, "kinds": "、".join(KINDS)},
             "kind",
         )
     return validate(kind, value, allow_legacy=allow_legacy).as_dict()

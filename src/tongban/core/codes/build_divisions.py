@@ -29,21 +29,38 @@ def guangdong_rows() -> tuple[list[dict], list[dict]]:
     for entry in entries:
         if entry.code == PROVINCE_CODE:
             cities.append(
-                {"code": entry.code, "name": entry.name, "level": "province", "parent_code": "",
-                 "current": "1", "history": entry.history}
+                {
+                    "code": entry.code,
+                    "name": entry.name,
+                    "level": "province",
+                    "parent_code": "",
+                    "current": "1",
+                    "history": entry.history,
+                }
             )
         elif entry.code.endswith("00"):
             cities.append(
-                {"code": entry.code, "name": entry.name, "level": "city", "parent_code": PROVINCE_CODE,
-                 "current": "1" if entry.current else "0", "history": entry.history}
+                {
+                    "code": entry.code,
+                    "name": entry.name,
+                    "level": "city",
+                    "parent_code": PROVINCE_CODE,
+                    "current": "1" if entry.current else "0",
+                    "history": entry.history,
+                }
             )
         else:
             city_code = entry.code[:4] + "00"
             if city_code not in codes:
                 raise SystemExit(f"{entry.code}: prefecture {city_code} missing from stdnum data")
             counties.append(
-                {"code": entry.code, "name": entry.name, "city_code": city_code,
-                 "current": "1" if entry.current else "0", "history": entry.history}
+                {
+                    "code": entry.code,
+                    "name": entry.name,
+                    "city_code": city_code,
+                    "current": "1" if entry.current else "0",
+                    "history": entry.history,
+                }
             )
     return cities, counties
 

@@ -27,14 +27,18 @@ def citizen_id_check_char(body17: str) -> str:
 def uscc_check_char(body17: str) -> str:
     """GB 32100 check character for the first 17 characters of a USCC."""
     total = sum(
-        USCC_ALPHABET.index(char) * weight for char, weight in zip(body17, USCC_WEIGHTS, strict=True)
+        USCC_ALPHABET.index(char) * weight
+        for char, weight in zip(body17, USCC_WEIGHTS, strict=True)
     )
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_char(body8: str) -> str:
     """GB 11714 check character (0-9 or X) for the 8-character organisation code body."""
-    total = sum(ALPHANUMERIC.index(char) * weight for char, weight in zip(body8, ORG_CODE_WEIGHTS, strict=True))
+    total = sum(
+        ALPHANUMERIC.index(char) * weight
+        for char, weight in zip(body8, ORG_CODE_WEIGHTS, strict=True)
+    )
     value = 11 - total % 11
     if value == 10:
         return "X"

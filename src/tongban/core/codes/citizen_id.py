@@ -52,7 +52,9 @@ def validate_citizen_id(value, *, allow_legacy: bool = False) -> CodeResult:
     legacy = len(number) == 15
     if legacy:
         if not allow_legacy:
-            return CodeResult.fail(errors.LEGACY_NOT_ALLOWED, _("不接受 15 位旧身份证号码，请填写 18 位号码"))
+            return CodeResult.fail(
+                errors.LEGACY_NOT_ALLOWED, _("不接受 15 位旧身份证号码，请填写 18 位号码")
+            )
         number = upgrade_legacy(number)
         warnings.append(_("15 位旧身份证号码已升级为 18 位"))
     birth = _birth_date(number[6:14])
@@ -61,7 +63,9 @@ def validate_citizen_id(value, *, allow_legacy: bool = False) -> CodeResult:
         return CodeResult.fail(errors.INVALID_BIRTH_DATE, _("身份证号码中的出生日期无效"))
     division = divisions.get(number[:6])
     if division is None:
-        return CodeResult.fail(errors.UNKNOWN_DIVISION, _("身份证号码中的地址码不是有效的行政区划代码"))
+        return CodeResult.fail(
+            errors.UNKNOWN_DIVISION, _("身份证号码中的地址码不是有效的行政区划代码")
+        )
     if number[17] != citizen_id_check_char(number[:17]):
         return CodeResult.fail(errors.INVALID_CHECKSUM, _("身份证号码校验位错误"))
     if not division.current:
@@ -81,7 +85,9 @@ def validate_citizen_id(value, *, allow_legacy: bool = False) -> CodeResult:
     return CodeResult.ok(number, _("身份证号码有效"), parsed, warnings)
 
 
-def generate_citizen_id(*, division_code: str, birth_date: date, sex: str, rng: random.Random) -> str:
+def generate_citizen_id(
+    *, division_code: str, birth_date: date, sex: str, rng: random.Random
+) -> str:
     """A valid 18-digit number; the sequence is random with the parity of ``sex`` ('M'|'F')."""
     if divisions.get(division_code) is None:
         raise ValueError(f"unknown division code {division_code!r}")

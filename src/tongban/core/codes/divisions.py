@@ -70,7 +70,9 @@ def _guangdong() -> dict[str, Division]:
             full_name = province_name + row["name"]
         else:
             city_name = rows[row["parent_code"]]["name"]
-            full_name = province_name + (city_name if _joins_full_name(city_name) else "") + row["name"]
+            full_name = (
+                province_name + (city_name if _joins_full_name(city_name) else "") + row["name"]
+            )
         result[code] = Division(
             code=code,
             name=row["name"],
@@ -100,7 +102,13 @@ def _from_stdnum(code: str) -> Division | None:
     parent_code = city.code if city else (province.code if province else None)
     middle = city.name if city and _joins_full_name(city.name) else ""
     return Division(
-        code, entry.name, province_name + middle + entry.name, level, parent_code, entry.current, entry.history
+        code,
+        entry.name,
+        province_name + middle + entry.name,
+        level,
+        parent_code,
+        entry.current,
+        entry.history,
     )
 
 
@@ -131,10 +139,16 @@ def counties(city_code: str, *, current: bool = True) -> list[Division]:
     return [
         division
         for code, division in sorted(_guangdong().items())
-        if division.level == "county" and division.parent_code == city_code and (division.current or not current)
+        if division.level == "county"
+        and division.parent_code == city_code
+        and (division.current or not current)
     ]
 
 
 def guangdong(*, current: bool = True) -> list[Division]:
     """Every Guangdong division (province, cities, counties) in code order."""
-    return [division for code, division in sorted(_guangdong().items()) if division.current or not current]
+    return [
+        division
+        for code, division in sorted(_guangdong().items())
+        if division.current or not current
+    ]

@@ -3,7 +3,11 @@
 Clients of ``GET /api/v1/core/codes/validate`` rely on these strings: never rename one.
 """
 
-from django.utils.translation import gettext_noop as _
+
+def _(message: str) -> str:
+    """Mark for translation without needing Django settings at import time (like gettext_noop)."""
+    return message
+
 
 EMPTY = "empty"
 INVALID_LENGTH = "invalid_length"
@@ -42,12 +46,34 @@ DESCRIPTIONS = {
 
 # which codes each kind can return
 KIND_ERRORS = {
-    "citizen-id": [EMPTY, INVALID_LENGTH, INVALID_CHAR, LEGACY_NOT_ALLOWED, INVALID_BIRTH_DATE,
-                   UNKNOWN_DIVISION, INVALID_CHECKSUM],
-    "uscc": [EMPTY, INVALID_LENGTH, INVALID_CHAR, UNKNOWN_AUTHORITY_TYPE, UNKNOWN_DIVISION,
-             INVALID_ORG_CODE, INVALID_CHECKSUM],
+    "citizen-id": [
+        EMPTY,
+        INVALID_LENGTH,
+        INVALID_CHAR,
+        LEGACY_NOT_ALLOWED,
+        INVALID_BIRTH_DATE,
+        UNKNOWN_DIVISION,
+        INVALID_CHECKSUM,
+    ],
+    "uscc": [
+        EMPTY,
+        INVALID_LENGTH,
+        INVALID_CHAR,
+        UNKNOWN_AUTHORITY_TYPE,
+        UNKNOWN_DIVISION,
+        INVALID_ORG_CODE,
+        INVALID_CHECKSUM,
+    ],
     "division": [EMPTY, INVALID_LENGTH, INVALID_CHAR, UNKNOWN_DIVISION],
-    "licence-id": [EMPTY, INVALID_PREFIX, INVALID_FORMAT, INVALID_CHAR, INVALID_TYPE_CODE,
-                   INVALID_ISSUER_CODE, INVALID_VERSION, INVALID_CHECKSUM],
+    "licence-id": [
+        EMPTY,
+        INVALID_PREFIX,
+        INVALID_FORMAT,
+        INVALID_CHAR,
+        INVALID_TYPE_CODE,
+        INVALID_ISSUER_CODE,
+        INVALID_VERSION,
+        INVALID_CHECKSUM,
+    ],
     "mobile": [EMPTY, INVALID_CHAR, INVALID_LENGTH, INVALID_PREFIX],
 }

@@ -44,7 +44,9 @@ def check_algorithm() -> Callable[[str], str]:
         return CHECK_ALGORITHMS[name]
     if "." in name:
         return import_string(name)
-    raise ValueError(f"unknown LICENCE_ID_CHECK algorithm {name!r}; known: {sorted(CHECK_ALGORITHMS)}")
+    raise ValueError(
+        f"unknown LICENCE_ID_CHECK algorithm {name!r}; known: {sorted(CHECK_ALGORITHMS)}"
+    )
 
 
 def licence_check_char(type_code: str, issuer_uscc: str, number: str, version: str) -> str:
@@ -57,10 +59,11 @@ def validate_licence_id(value) -> CodeResult:
         return CodeResult.fail(errors.EMPTY, _("请填写电子证照标识"))
     if not text.startswith(PREFIX):
         return CodeResult.fail(errors.INVALID_PREFIX, _("电子证照标识应以 1.2.156.3005.2. 开头"))
-    parts = text[len(PREFIX):].split(".")
+    parts = text[len(PREFIX) :].split(".")
     if len(parts) != 5 or not all(parts):
         return CodeResult.fail(
-            errors.INVALID_FORMAT, _("电子证照标识应包含证照类型代码、颁发机构代码、编号、版本号和校验位五段")
+            errors.INVALID_FORMAT,
+            _("电子证照标识应包含证照类型代码、颁发机构代码、编号、版本号和校验位五段"),
         )
     type_code, issuer, number, version, check = parts
     if not all(NUMBER_RE.match(part) for part in parts):
@@ -72,7 +75,9 @@ def validate_licence_id(value) -> CodeResult:
         )
     issuer_result = validate_uscc(issuer)
     if not issuer_result.valid:
-        return CodeResult.fail(errors.INVALID_ISSUER_CODE, _("颁发机构代码不是有效的统一社会信用代码"))
+        return CodeResult.fail(
+            errors.INVALID_ISSUER_CODE, _("颁发机构代码不是有效的统一社会信用代码")
+        )
     if not VERSION_RE.match(version):
         return CodeResult.fail(errors.INVALID_VERSION, _("电子证照标识版本号应为 3 位数字"))
     if len(check) != 1 or check != licence_check_char(type_code, issuer, number, version):
@@ -93,7 +98,9 @@ def validate_licence_id(value) -> CodeResult:
     )
 
 
-def generate_licence_id(*, type_code: str, issuer_uscc: str, number: str, version: str = "001") -> str:
+def generate_licence_id(
+    *, type_code: str, issuer_uscc: str, number: str, version: str = "001"
+) -> str:
     """The full identifier with its check character (inputs are validated)."""
     payload = [type_code, issuer_uscc, str(number), version]
     if not TYPE_CODE_RE.match(type_code) or not validate_uscc(type_code[:18]).valid:

@@ -13,15 +13,19 @@ from tongban.core.codes.result import CodeResult, clean
 
 CARRIER_SEGMENTS = {
     "中国移动": "134 135 136 137 138 139 147 148 150 151 152 157 158 159 172 178 182 183 184 "
-                "187 188 195 197 198",
+    "187 188 195 197 198",
     "中国联通": "130 131 132 145 146 155 156 166 167 171 175 176 185 186 196",
     "中国电信": "133 149 153 162 173 174 177 180 181 189 190 191 193 199",
     "中国广电": "192",
     "虚拟运营商": "165 170",
 }
-SEGMENT_CARRIER = {segment: name for name, segments in CARRIER_SEGMENTS.items() for segment in segments.split()}
+SEGMENT_CARRIER = {
+    segment: name for name, segments in CARRIER_SEGMENTS.items() for segment in segments.split()
+}
 GENERATED_SEGMENTS = sorted(
-    segment for segment, name in SEGMENT_CARRIER.items() if name in ("中国移动", "中国联通", "中国电信")
+    segment
+    for segment, name in SEGMENT_CARRIER.items()
+    if name in ("中国移动", "中国联通", "中国电信")
 )
 
 

@@ -14,7 +14,9 @@ class CodeResult:
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
-    def ok(cls, normalized: str, message, parsed: dict, warnings: list | None = None) -> "CodeResult":
+    def ok(
+        cls, normalized: str, message, parsed: dict, warnings: list | None = None
+    ) -> "CodeResult":
         return cls(True, None, str(message), parsed, normalized, [str(w) for w in warnings or []])
 
     @classmethod

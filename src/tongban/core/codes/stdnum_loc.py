@@ -20,7 +20,9 @@ from functools import lru_cache
 from importlib import resources
 
 _VARIANT_RE = re.compile(r"^\[(?P<start>\d*)-(?P<end>\d*)\](?P<name>.+)$")
-_LINE_RE = re.compile(r'^(?P<indent> *)(?P<prefix>\d+) (?P<kind>province|county)="(?P<value>[^"]*)"$')
+_LINE_RE = re.compile(
+    r'^(?P<indent> *)(?P<prefix>\d+) (?P<kind>province|county)="(?P<value>[^"]*)"$'
+)
 
 AGGREGATE_NAMES = frozenset({"市辖区", "市区", "县"})
 

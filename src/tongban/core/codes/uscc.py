@@ -58,7 +58,8 @@ def validate_uscc(value) -> CodeResult:
         authority_name, types = AUTHORITY_TYPES[authority]
         if entity_type not in types:
             return CodeResult.fail(
-                errors.UNKNOWN_AUTHORITY_TYPE, _("统一社会信用代码的登记管理部门与机构类别组合不存在")
+                errors.UNKNOWN_AUTHORITY_TYPE,
+                _("统一社会信用代码的登记管理部门与机构类别组合不存在"),
             )
         type_name = types[entity_type]
     else:
@@ -69,13 +70,17 @@ def validate_uscc(value) -> CodeResult:
     else:
         division = divisions.get(division_code)
         if division is None:
-            return CodeResult.fail(errors.UNKNOWN_DIVISION, _("统一社会信用代码中的行政区划代码不存在"))
+            return CodeResult.fail(
+                errors.UNKNOWN_DIVISION, _("统一社会信用代码中的行政区划代码不存在")
+            )
         division_name = division.full_name
     org_code = code[8:17]
     allowed = code in allowlist()
     if org_code[8] != org_code_check_char(org_code[:8]):
         if not allowed:
-            return CodeResult.fail(errors.INVALID_ORG_CODE, _("统一社会信用代码中的组织机构代码校验错误"))
+            return CodeResult.fail(
+                errors.INVALID_ORG_CODE, _("统一社会信用代码中的组织机构代码校验错误")
+            )
         warnings.append(_("组织机构代码校验未通过，该代码在试点白名单中"))
     if code[17] != uscc_check_char(code[:17]):
         if not allowed:
@@ -103,7 +108,9 @@ def generate_org_code(rng: random.Random) -> str:
     return body + org_code_check_char(body)
 
 
-def generate_uscc(*, division_code: str, authority: str = "9", entity_type: str = "1", rng: random.Random) -> str:
+def generate_uscc(
+    *, division_code: str, authority: str = "9", entity_type: str = "1", rng: random.Random
+) -> str:
     """A valid USCC for the given division and authority/type pair."""
     if division_code != NATIONAL_DIVISION and divisions.get(division_code) is None:
         raise ValueError(f"unknown division code {division_code!r}")

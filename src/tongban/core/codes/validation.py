@@ -26,7 +26,9 @@ def validate(kind: str, value, *, allow_legacy: bool = False) -> CodeResult:
     raise ValueError(f"unknown code kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
-def require(kind: str, value, *, field: str | None = None, allow_legacy: bool = False) -> CodeResult:
+def require(
+    kind: str, value, *, field: str | None = None, allow_legacy: bool = False
+) -> CodeResult:
     """Like :func:`validate` but raises ``DomainError(code, message, field)`` when invalid."""
     result = validate(kind, value, allow_legacy=allow_legacy)
     if not result.valid:

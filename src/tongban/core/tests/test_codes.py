@@ -1,7 +1,10 @@
 """Validators and generators in tongban.core.codes, checked against STANDARDS.md examples."""
 
 import csv
+import os
 import random
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -10,15 +13,17 @@ from stdnum.iso7064 import mod_37_36
 
 from tongban.core.codes import (
     CodeResult,
+    build_divisions,
     divisions,
+    errors,
     generate_citizen_id,
     generate_licence_id,
     generate_mobile,
     generate_uscc,
     require,
+    stdnum_loc,
     validate,
 )
-from tongban.core.codes import build_divisions, errors, stdnum_loc
 from tongban.core.codes.checksums import iso7064_mod37_36, org_code_check_char
 from tongban.core.codes.licence_id import register_check_algorithm
 from tongban.core.exceptions import DomainError
@@ -102,12 +107,17 @@ def test_legacy_15_digit_number_is_upgraded_when_allowed():
 
 
 def test_legacy_number_with_bad_date_is_still_rejected():
-    assert validate("citizen-id", "360426911301007", allow_legacy=True).code == errors.INVALID_BIRTH_DATE
+    assert (
+        validate("citizen-id", "360426911301007", allow_legacy=True).code
+        == errors.INVALID_BIRTH_DATE
+    )
 
 
 def test_historical_guangdong_address_code_is_valid_with_warning():
     # 440102 东山区 was merged into 越秀区 in 2005; people still carry numbers issued there.
-    number = generate_citizen_id(division_code="440102", birth_date=date(1970, 5, 1), sex="M", rng=random.Random(1))
+    number = generate_citizen_id(
+        division_code="440102", birth_date=date(1970, 5, 1), sex="M", rng=random.Random(1)
+    )
     result = validate("citizen-id", number)
     assert result.valid
     assert result.parsed["division_name"] == "广东省广州市东山区"
@@ -116,7 +126,9 @@ def test_historical_guangdong_address_code_is_valid_with_warning():
 
 
 def test_non_guangdong_address_code_validates_from_stdnum_data():
-    number = generate_citizen_id(division_code="650102", birth_date=date(1980, 1, 2), sex="F", rng=random.Random(2))
+    number = generate_citizen_id(
+        division_code="650102", birth_date=date(1980, 1, 2), sex="F", rng=random.Random(2)
+    )
     result = validate("citizen-id", number)
     assert result.valid
     assert result.parsed["division_name"].startswith("新疆维吾尔自治区")
@@ -147,7 +159,9 @@ def test_standards_org_code_examples():
 def test_letter_prefixed_uscc_that_stdnum_rejects_is_valid():
     from stdnum.cn import uscc as stdnum_uscc
 
-    code = generate_uscc(division_code="440100", authority="Y", entity_type="1", rng=random.Random(5))
+    code = generate_uscc(
+        division_code="440100", authority="Y", entity_type="1", rng=random.Random(5)
+    )
     result = validate("uscc", code)
     assert result.valid
     assert result.parsed["authority_name"] == "其他"
@@ -174,7 +188,9 @@ def test_invalid_usccs_get_precise_codes(value, code):
 
 
 def test_unconfirmed_authority_code_is_accepted_with_warning():
-    code = generate_uscc(division_code="440100", authority="2", entity_type="1", rng=random.Random(3))
+    code = generate_uscc(
+        division_code="440100", authority="2", entity_type="1", rng=random.Random(3)
+    )
     result = validate("uscc", code)
     assert result.valid
     assert result.parsed["authority_name"] is None
@@ -207,7 +223,9 @@ def test_cities_match_shared_data_file():
     if not path.exists():
         pytest.skip("shared data directory not available")
     with path.open(encoding="utf-8") as handle:
-        shared = {row["code"]: row["name"] for row in csv.DictReader(handle) if row["level"] == "city"}
+        shared = {
+            row["code"]: row["name"] for row in csv.DictReader(handle) if row["level"] == "city"
+        }
     assert {city.code: city.name for city in divisions.cities()} == shared
 
 
@@ -224,7 +242,9 @@ def test_counties_current_and_historical():
 
 def test_current_county_count_for_guangdong():
     total = sum(len(divisions.counties(city.code)) for city in divisions.cities())
-    assert total == 122  # 65 districts + 20 county-level cities + 34 counties + 3 autonomous counties
+    assert (
+        total == 122
+    )  # 65 districts + 20 county-level cities + 34 counties + 3 autonomous counties
 
 
 def test_division_lookup_outside_guangdong_and_unknown():
@@ -237,9 +257,14 @@ def test_division_lookup_outside_guangdong_and_unknown():
 
 def test_committed_csv_matches_stdnum_data():
     cities, counties = build_divisions.guangdong_rows()
-    for filename, rows in ((build_divisions.CITIES_FILE, cities), (build_divisions.COUNTIES_FILE, counties)):
+    for filename, rows in (
+        (build_divisions.CITIES_FILE, cities),
+        (build_divisions.COUNTIES_FILE, counties),
+    ):
         with (build_divisions.DATA_DIR / filename).open(encoding="utf-8") as handle:
-            assert list(csv.DictReader(handle)) == rows, f"{filename} is stale: rerun build_divisions"
+            assert list(csv.DictReader(handle)) == rows, (
+                f"{filename} is stale: rerun build_divisions"
+            )
 
 
 def test_build_divisions_writes_files(tmp_path):
@@ -247,20 +272,45 @@ def test_build_divisions_writes_files(tmp_path):
     with (tmp_path / build_divisions.COUNTIES_FILE).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["code", "name", "city_code", "current", "history"]
-    assert {"code": "440106", "name": "天河区", "city_code": "440100", "current": "1"}.items() <= next(
-        row for row in rows if row["code"] == "440106"
-    ).items()
+    assert {
+        "code": "440106",
+        "name": "天河区",
+        "city_code": "440100",
+        "current": "1",
+    }.items() <= next(row for row in rows if row["code"] == "440106").items()
+
+
+def test_build_divisions_runs_as_a_module_without_django_settings(tmp_path):
+    environment = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
+    }
+    subprocess.run(
+        [sys.executable, "-m", "tongban.core.codes.build_divisions", "--out", str(tmp_path)],
+        check=True,
+        env=environment,
+        capture_output=True,
+    )
+    assert (tmp_path / build_divisions.CITIES_FILE).read_text(encoding="utf-8") == (
+        build_divisions.DATA_DIR / build_divisions.CITIES_FILE
+    ).read_text(encoding="utf-8")
 
 
 def test_stdnum_current_rule():
     entries = stdnum_loc.load()
-    assert entries["440111"].name == "白云区" and entries["440111"].current  # renamed, still current
+    assert (
+        entries["440111"].name == "白云区" and entries["440111"].current
+    )  # renamed, still current
     assert not entries["440102"].current
 
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("", errors.EMPTY), ("4401", errors.INVALID_LENGTH), ("44010A", errors.INVALID_CHAR), ("449999", errors.UNKNOWN_DIVISION)],
+    [
+        ("", errors.EMPTY),
+        ("4401", errors.INVALID_LENGTH),
+        ("44010A", errors.INVALID_CHAR),
+        ("449999", errors.UNKNOWN_DIVISION),
+    ],
 )
 def test_invalid_division_codes(value, code):
     assert validate("division", value).code == code
@@ -329,7 +379,11 @@ def test_licence_check_algorithm_is_pluggable(settings):
 # --- mobile -----------------------------------------------------------------------------------
 def test_mobile_numbers():
     result = validate("mobile", "+86 138-0013-8000")
-    assert (result.valid, result.normalized, result.parsed["carrier"]) == (True, "13800138000", "中国移动")
+    assert (result.valid, result.normalized, result.parsed["carrier"]) == (
+        True,
+        "13800138000",
+        "中国移动",
+    )
     assert validate("mobile", "19912345678").valid
 
 
@@ -366,7 +420,9 @@ def test_require_raises_domain_error_with_field():
 
 def test_generators_are_deterministic_for_a_seed():
     kwargs = {"division_code": "440106", "birth_date": date(1990, 1, 1), "sex": "M"}
-    assert generate_citizen_id(**kwargs, rng=random.Random(7)) == generate_citizen_id(**kwargs, rng=random.Random(7))
+    assert generate_citizen_id(**kwargs, rng=random.Random(7)) == generate_citizen_id(
+        **kwargs, rng=random.Random(7)
+    )
     assert generate_uscc(division_code="440300", rng=random.Random(7)) == generate_uscc(
         division_code="440300", rng=random.Random(7)
     )
@@ -376,7 +432,9 @@ def test_generators_are_deterministic_for_a_seed():
 def test_generated_citizen_id_sex_parity():
     rng = random.Random(11)
     for sex, gender in (("M", "男"), ("F", "女")):
-        number = generate_citizen_id(division_code="440106", birth_date=date(2000, 2, 29), sex=sex, rng=rng)
+        number = generate_citizen_id(
+            division_code="440106", birth_date=date(2000, 2, 29), sex=sex, rng=rng
+        )
         assert validate("citizen-id", number).parsed["gender"] == gender
 
 

@@ -42,7 +42,10 @@ def test_missing_value_reports_empty(client, db):
 
 
 def test_legacy_needs_allow_legacy(client, db):
-    assert get(client, kind="citizen-id", value="360426910101007").json()["code"] == "legacy_not_allowed"
+    assert (
+        get(client, kind="citizen-id", value="360426910101007").json()["code"]
+        == "legacy_not_allowed"
+    )
     body = get(client, kind="citizen-id", value="360426910101007", allow_legacy="true").json()
     assert body["valid"] is True
     assert body["normalized"] == "360426199101010071"
@@ -54,7 +57,12 @@ def test_legacy_needs_allow_legacy(client, db):
         ("uscc", "91350100M000100Y43", "entity_type", "企业"),
         ("uscc", "91350100M000100Y43", "authority_name", "工商"),
         ("division", "440106", "full_name", "广东省广州市天河区"),
-        ("licence-id", "1.2.156.3005.2.11100000000013338W032.11220000013544541J.2430599.001.F", "number", "2430599"),
+        (
+            "licence-id",
+            "1.2.156.3005.2.11100000000013338W032.11220000013544541J.2430599.001.F",
+            "number",
+            "2430599",
+        ),
         ("mobile", "13800138000", "carrier", "中国移动"),
     ],
 )
@@ -98,8 +106,15 @@ def test_openapi_documents_the_endpoint_and_error_codes(client, db):
     operation = document["paths"][URL]["get"]
     assert operation["operationId"] == "core_validate_code"
     assert "security" not in operation or operation["security"] in ([], [{}])
-    for code in ("invalid_checksum", "unknown_division", "invalid_birth_date", "invalid_org_code",
-                 "unknown_authority_type", "legacy_not_allowed", "invalid_prefix"):
+    for code in (
+        "invalid_checksum",
+        "unknown_division",
+        "invalid_birth_date",
+        "invalid_org_code",
+        "unknown_authority_type",
+        "legacy_not_allowed",
+        "invalid_prefix",
+    ):
         assert f"`{code}`" in operation["description"]
     kind = next(param for param in operation["parameters"] if param["name"] == "kind")
     assert kind["schema"]["enum"] == ["citizen-id", "uscc", "division", "licence-id", "mobile"]
