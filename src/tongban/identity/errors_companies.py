@@ -119,60 +119,10 @@ def error(code: CompanyError | StaffError, field: str | None = None, message=Non
 
 
 # --- code validation -------------------------------------------------------------------------
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def _fallback_check(kind: str, value: str, field: str | None) -> str:
-    """Minimal checks used only while ``tongban.core.codes.require`` is unavailable."""
-    import re
-
-    def bad(code, message):
-        return DomainError(code, message, field)
-
-    if kind == "uscc":
-        if len(value) != 18:
-            raise bad("invalid_length", _("统一社会信用代码应为18位"))
-        if any(ch not in _USCC_ALPHABET for ch in value):
-            raise bad("invalid_char", _("统一社会信用代码含有无效字符"))
-        total = sum(_USCC_ALPHABET.index(ch) * w for ch, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
-        if _USCC_ALPHABET[(31 - total % 31) % 31] != value[17]:
-            raise bad("invalid_checksum", _("统一社会信用代码校验位错误"))
-    elif kind == "citizen-id":
-        from stdnum.cn import ric
-        from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-
-        try:
-            ric.validate(value)
-        except InvalidLength:
-            raise bad("invalid_length", _("身份证号应为18位")) from None
-        except InvalidChecksum:
-            raise bad("invalid_checksum", _("身份证号校验位错误")) from None
-        except ValidationError:
-            raise bad("invalid_char", _("身份证号格式错误")) from None
-    elif kind == "mobile":
-        if not re.fullmatch(r"1[3-9]\d{9}", value):
-            raise bad("invalid_mobile", _("手机号格式错误"))
-    return value
-
-
 def require_code(kind: str, value, *, field: str | None = None) -> str:
-    """Validate ``value`` as ``kind`` (``uscc``, ``citizen-id``, ``mobile``) and return its
-    normalised form; raise the DomainError of ``tongban.core.codes`` otherwise."""
-    normalised = str(value or "").strip().upper()
-    try:
-        from tongban.core.codes import require
-    except ImportError:
-        return _fallback_check(kind, normalised, field)
-    result = require(kind, normalised, field=field)
-    return _normalised_from(result, normalised)
+    """Validate ``value`` as ``kind`` (``uscc``, ``citizen-id``, ``mobile``) with
+    ``tongban.core.codes`` and return its normalised form; raise its DomainError otherwise."""
+    from tongban.core.codes import require
 
-
-def _normalised_from(result, default: str) -> str:
-    if isinstance(result, str):
-        return result
-    for attr in ("normalized", "normalised", "value", "compact"):
-        candidate = getattr(result, attr, None) if not isinstance(result, dict) else result.get(attr)
-        if isinstance(candidate, str) and candidate:
-            return candidate
-    return default
+    result = require(kind, value, field=field)
+    return result.normalized or str(value).strip().upper()

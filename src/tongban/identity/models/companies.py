@@ -107,6 +107,12 @@ class AgentAuthorisation(models.Model):
             return str(_("已过期"))
         return str(_("有效"))
 
+    @property
+    def agent_id_number_masked(self) -> str:
+        from tongban.core.masking import mask_id_number
+
+        return mask_id_number(self.agent.id_number)
+
     def scope_labels(self) -> list[str]:
         labels = dict(AgentScope.choices)
         return [str(labels.get(scope, scope)) for scope in self.scopes]
