@@ -35,6 +35,11 @@ SITE_URL = env("TONGBAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MASTER_KEY = env_secret("TONGBAN_MASTER_KEY", DEMO_MASTER_KEY)
 MASTER_KEYS_OLD = env_list("TONGBAN_MASTER_KEYS_OLD")
 
+# Early pilot USCCs that fail the checksum yet were issued (GB 32100 pitfall).
+USCC_ALLOWLIST = env_list("TONGBAN_USCC_ALLOWLIST")
+# Check-character algorithm of GB/T 36904 licence identifiers (unconfirmed: mod37_36 | mod37_2).
+LICENCE_ID_CHECK = env("TONGBAN_LICENCE_ID_CHECK", "mod37_36")
+
 # Built-in simulators for outside parties (SMS gateway, face check...).
 SIMULATORS_ENABLED = env_bool("TONGBAN_SIMULATORS", not PRODUCTION)
 
