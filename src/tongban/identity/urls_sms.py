@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tongban.identity.views import accounts
 
 app_name = "sms"
-urlpatterns: list = []
+urlpatterns = [
+    path("", accounts.sms_outbox, name="outbox"),
+]

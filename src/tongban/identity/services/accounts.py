@@ -1,0 +1,251 @@
+"""Citizen accounts: registration, real-name levels, password change, connected apps.
+
+Real-name levels: L1 registered (ID number checksum valid, mobile proven by SMS code);
+L2 ID number, name and mobile match the population registry; L3 verified in person by a
+window clerk or by the face-check adapter.
+"""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from tongban.core import audit, codes
+from tongban.core.exceptions import DomainError, NotFound, PermissionDenied
+from tongban.core.models import RoleAssignment
+from tongban.identity import facecheck
+from tongban.identity.errors import AccountError
+from tongban.identity.models import OtpPurpose, RealnameMethod, User
+from tongban.identity.services import otp
+
+
+def normalize_id_number(value: str) -> str:
+    result = codes.require("citizen-id", (value or "").strip(), field="id_number")
+    return result.normalized
+
+
+def normalize_mobile(value: str) -> str:
+    result = codes.require("mobile", (value or "").strip(), field="mobile")
+    return result.normalized
+
+
+def clean_name(value: str) -> str:
+    name = "".join((value or "").split())
+    if not (2 <= len(name) <= 30) or any(ch.isdigit() for ch in name):
+        raise DomainError(AccountError.INVALID_NAME, _("请输入与身份证一致的姓名（2–30 个字）。"),
+                          field="name")
+    return name
+
+
+def _check_password_strength(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages),
+                          field="new_password" if user and user.pk else "password") from exc
+
+
+def _already_registered(field: str) -> DomainError:
+    message = (_("该身份证号已注册，请直接登录或找回密码。") if field == "id_number"
+               else _("该手机号已被其他账号使用。"))
+    return DomainError(AccountError.ALREADY_REGISTERED, message, field=field, status=409)
+
+
+def send_registration_code(mobile: str, *, ip: str | None = None):
+    """Send the SMS code that proves possession of ``mobile`` for a new registration."""
+    mobile = normalize_mobile(mobile)
+    if User.objects.filter(kind=User.Kind.NATURAL, mobile=mobile).exists():
+        raise _already_registered("mobile")
+    return otp.issue_otp(mobile, OtpPurpose.REGISTER, ip=ip)
+
+
+def register_natural_person(*, id_number: str, name: str, mobile: str, password: str,
+                            otp_code: str) -> User:
+    """Create an L1 citizen account; username is the normalised 18-digit ID number."""
+    id_number = normalize_id_number(id_number)
+    name = clean_name(name)
+    mobile = normalize_mobile(mobile)
+    candidate = User(username=id_number, id_number=id_number, name=name, mobile=mobile)
+    _check_password_strength(password, candidate)
+    if User.objects.filter(id_number=id_number).exists() or User.objects.filter(
+        username=id_number
+    ).exists():
+        raise _already_registered("id_number")
+    if User.objects.filter(kind=User.Kind.NATURAL, mobile=mobile).exists():
+        raise _already_registered("mobile")
+    # Spends the code (its attempt counter commits even if the code is wrong).
+    otp.verify_otp(mobile, OtpPurpose.REGISTER, otp_code)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            user = User(
+                username=id_number, id_number=id_number, name=name, mobile=mobile,
+                kind=User.Kind.NATURAL, realname_level=User.Level.L1, mobile_verified_at=now,
+            )
+            user.set_password(password)
+            user.save(force_insert=True)
+            audit.record("identity.user_registered", actor=user, target=user,
+                         data={"realname_level": 1})
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise _already_registered("id_number") from exc
+    return user
+
+
+REGISTRY_REASONS = {
+    "not_found": (AccountError.REALNAME_NOT_FOUND, _l("人口库中没有该身份证号的记录，请核对后再试，或到政务服务窗口办理。"), "id_number"),
+    "name_mismatch": (AccountError.REALNAME_NAME_MISMATCH, _l("姓名与身份证号不一致，请按身份证上的姓名填写。"), "name"),
+    "phone_mismatch": (AccountError.REALNAME_PHONE_MISMATCH, _l("手机号与人口库登记的号码不一致，请到政务服务窗口办理实名核验。"), "mobile"),
+    "deceased": (AccountError.REALNAME_DECEASED, _l("该身份信息状态异常，无法完成实名核验，请到政务服务窗口咨询。"), "id_number"),
+    "cancelled": (AccountError.REALNAME_CANCELLED, _l("该身份证号的户籍已注销，无法完成实名核验，请到政务服务窗口咨询。"), "id_number"),
+}
+
+
+def _registry_match(id_number: str, name: str, phone: str | None) -> None:
+    from tongban.registries.selectors import match_person
+
+    result = match_person(id_number, name, phone=phone)
+    if result.ok:
+        return
+    code, message, field = REGISTRY_REASONS.get(
+        result.reason,
+        (AccountError.REALNAME_UNAVAILABLE, _l("实名核验暂时无法完成，请稍后再试。"), None),
+    )
+    raise DomainError(code, str(message), field=field)
+
+
+def _require_natural(user) -> None:
+    if user.kind != User.Kind.NATURAL or not user.id_number:
+        raise DomainError(AccountError.NOT_NATURAL_PERSON, _("仅自然人账号可以办理实名认证。"))
+
+
+def _set_level(user, level, method, *, actor, verified_by=None, org_unit=None, data=None):
+    old = user.realname_level
+    user.realname_level = level
+    user.realname_method = method
+    user.realname_verified_at = timezone.now()
+    user.realname_verified_by = verified_by
+    user.save(update_fields=["realname_level", "realname_method", "realname_verified_at",
+                             "realname_verified_by", "name"])
+    audit.record("identity.realname_verified", actor=actor, target=user, org_unit=org_unit,
+                 data={"old": old, "new": level, "method": method, **(data or {})})
+
+
+def verify_realname_l2(user, *, actor, name: str | None = None) -> User:
+    """L2: ID number, name and mobile match the population registry. Nothing changes on failure.
+
+    ``name`` corrects the account's name when given (saved only if the registry agrees).
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied("forbidden", _("只能为本人账号办理实名认证。"))
+    _require_natural(user)
+    if user.realname_level >= User.Level.L2:
+        raise DomainError(AccountError.ALREADY_VERIFIED, _("账号已完成实名核验。"))
+    checked_name = clean_name(name) if name else user.name
+    _registry_match(user.id_number, checked_name, user.mobile or None)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.realname_level >= User.Level.L2:
+            raise DomainError(AccountError.ALREADY_VERIFIED, _("账号已完成实名核验。"))
+        locked.name = checked_name
+        _set_level(locked, User.Level.L2, RealnameMethod.REGISTRY, actor=actor)
+    return locked
+
+
+def _clerk_org_unit(actor):
+    assignment = (RoleAssignment.objects.filter(user=actor, role=RoleAssignment.Role.WINDOW_CLERK)
+                  .select_related("org_unit").first())
+    if assignment is None:
+        raise PermissionDenied(AccountError.NOT_WINDOW_CLERK, _("只有窗口受理员可以办理现场实人认证。"))
+    return assignment.org_unit
+
+
+def verify_in_person(user, *, actor) -> User:
+    """L3 by a window clerk who has checked the person and the ID card face to face."""
+    org_unit = _clerk_org_unit(actor)
+    _require_natural(user)
+    if user.realname_level >= User.Level.L3:
+        raise DomainError(AccountError.ALREADY_VERIFIED, _("账号已完成实人认证。"))
+    _registry_match(user.id_number, user.name, None)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        _set_level(locked, User.Level.L3, RealnameMethod.IN_PERSON, actor=actor,
+                   verified_by=actor, org_unit=org_unit)
+    return locked
+
+
+def start_face_check(user) -> str:
+    _require_natural(user)
+    if user.realname_level < User.Level.L2:
+        raise DomainError(AccountError.REALNAME_L2_REQUIRED, _("请先完成 L2 实名核验。"))
+    return facecheck.get_backend().start(user)
+
+
+FACE_REASONS = {
+    "liveness_failed": _l("活体检测未通过，请正对镜头、光线充足后重试。"),
+    "mismatch": _l("人脸与身份证照片比对不一致。"),
+}
+
+
+def verify_face_check(user, *, actor, selfie: str) -> User:
+    """L3 through the face-check adapter (simulator in demo mode)."""
+    if actor.pk != user.pk:
+        raise PermissionDenied("forbidden", _("只能为本人账号办理实人认证。"))
+    _require_natural(user)
+    if user.realname_level >= User.Level.L3:
+        raise DomainError(AccountError.ALREADY_VERIFIED, _("账号已完成实人认证。"))
+    if user.realname_level < User.Level.L2:
+        raise DomainError(AccountError.REALNAME_L2_REQUIRED, _("请先完成 L2 实名核验。"))
+    result = facecheck.get_backend().verify(user, selfie)
+    if not result.ok:
+        raise DomainError(AccountError.FACECHECK_FAILED,
+                          str(FACE_REASONS.get(result.reason, _l("刷脸认证未通过。"))), field="selfie")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        _set_level(locked, User.Level.L3, RealnameMethod.FACE_CHECK, actor=actor)
+    return locked
+
+
+def change_password(user, *, actor, old_password: str, new_password: str) -> User:
+    """Change the password. Other sessions stop validating (Django's session auth hash);
+    the page keeps the current one with ``update_session_auth_hash``."""
+    if actor.pk != user.pk:
+        raise PermissionDenied("forbidden", _("只能修改本人账号的密码。"))
+    if not user.check_password(old_password):
+        raise DomainError(AccountError.WRONG_PASSWORD, _("原密码不正确。"), field="old_password")
+    _check_password_strength(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
+        audit.record("identity.password_changed", actor=actor, target=user)
+    return user
+
+
+def revoke_app_access(user, application_id, *, actor) -> int:
+    """Delete the user's tokens, grants and ID tokens for one OIDC application."""
+    from oauth2_provider.models import (
+        get_access_token_model,
+        get_application_model,
+        get_grant_model,
+        get_id_token_model,
+        get_refresh_token_model,
+    )
+
+    if actor.pk != user.pk:
+        raise PermissionDenied("forbidden", _("只能管理本人账号的授权应用。"))
+    application = get_application_model().objects.filter(pk=application_id).first()
+    models = [get_refresh_token_model(), get_access_token_model(), get_id_token_model(),
+              get_grant_model()]
+    if application is None or not any(
+        m.objects.filter(user=user, application=application).exists() for m in models
+    ):
+        raise NotFound(AccountError.APP_NOT_CONNECTED, _("未找到该授权应用。"))
+    with transaction.atomic():
+        removed = 0
+        for model in models:
+            removed += model.objects.filter(user=user, application=application).delete()[0]
+        audit.record("identity.app_access_revoked", actor=actor, target=user,
+                     data={"application": application.client_id, "name": application.name})
+    return removed
