@@ -25,8 +25,8 @@ import binascii
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.core import checks

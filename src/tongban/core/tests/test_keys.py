@@ -240,3 +240,12 @@ def test_command_with_bad_master_key_changes_nothing(settings):
             run(action)
     assert list(ManagedKey.objects.values_list("private_key_encrypted", flat=True)) == before
     assert AuditEvent.objects.count() == events_before
+
+
+def test_losing_the_creation_race_uses_the_winners_key_and_writes_no_event():
+    winner = keys.platform_signing_key()
+    events_before = AuditEvent.objects.count()
+    row = keys._create_platform_key(actor=keys.SYSTEM_ACTOR)  # a second process arriving late
+    assert row.fingerprint == winner.public_key.fingerprint()
+    assert ManagedKey.objects.count() == 1
+    assert AuditEvent.objects.count() == events_before
