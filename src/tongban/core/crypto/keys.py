@@ -26,24 +26,10 @@ from tongban.core.crypto import envelope, sm2
 from tongban.core.crypto.errors import CryptoError
 from tongban.core.exceptions import DomainError, NotFound
 
-
-class SystemActor:
-    """A non-user actor for audit events written by commands and tasks.
-
-    ``audit.record`` stores no user FK for it and snapshots ``str(actor)`` as the actor name.
-    """
-
-    pk = None
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __str__(self) -> str:
-        return self.name
-
-
-CLI_ACTOR = SystemActor("cli")
-SYSTEM_ACTOR = SystemActor("system")
+# Actors for audit events written without a user: ``audit.record`` stores no user FK for a
+# string actor and snapshots it as the actor name (``None`` is recorded as "system").
+CLI_ACTOR = "cli"
+SYSTEM_ACTOR = None
 
 _lock = threading.Lock()
 _private_cache: dict[str, sm2.PrivateKey] = {}  # kid -> decrypted key
