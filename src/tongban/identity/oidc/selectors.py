@@ -1,0 +1,73 @@
+"""Reads for the OIDC provider: clients, policies, consents."""
+
+from django.db.models import QuerySet
+from oauth2_provider.models import get_application_model
+
+from tongban.core.exceptions import NotFound, PermissionDenied
+from tongban.core.models import RoleAssignment
+from tongban.identity.models import ClientPolicy, OidcConsent
+from tongban.identity.oidc import errors
+
+PERM_MANAGE_CLIENTS = "identity.manage_oidc_clients"
+
+
+def is_operator(user) -> bool:
+    """Platform operators (平台运营) register and approve OIDC clients."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return RoleAssignment.objects.filter(user=user, role=RoleAssignment.Role.OPERATOR).exists()
+
+
+def require_operator(user) -> None:
+    if not is_operator(user):
+        raise PermissionDenied(errors.NOT_OPERATOR, "只有平台运营人员可以管理接入应用。")
+
+
+def list_clients(user) -> QuerySet:
+    require_operator(user)
+    return (
+        get_application_model()
+        .objects.filter(policy__isnull=False)
+        .select_related("policy", "policy__org_unit")
+        .order_by("-created")
+    )
+
+
+def access_client(user, client_id: str):
+    """The application with ``client_id`` for an operator, or NotFound/PermissionDenied."""
+    require_operator(user)
+    try:
+        return (
+            get_application_model()
+            .objects.select_related("policy", "policy__org_unit")
+            .get(client_id=client_id, policy__isnull=False)
+        )
+    except get_application_model().DoesNotExist:
+        raise NotFound(errors.CLIENT_NOT_FOUND, "接入应用不存在。") from None
+
+
+def client_by_id(client_id: str):
+    Application = get_application_model()
+    try:
+        return Application.objects.select_related("policy").get(client_id=client_id)
+    except Application.DoesNotExist:
+        raise NotFound(errors.CLIENT_NOT_FOUND, "接入应用不存在。") from None
+
+
+def active_consent(user, application) -> OidcConsent | None:
+    return OidcConsent.objects.filter(
+        user=user, application=application, revoked_at__isnull=True
+    ).first()
+
+
+def consents_of(user) -> QuerySet:
+    """Applications the person has authorised ("已授权的应用"), newest first."""
+    return (
+        OidcConsent.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("application", "application__policy")
+        .order_by("-granted_at")
+    )
+
+
+def policy_of(application) -> ClientPolicy | None:
+    return ClientPolicy.objects.filter(application=application).first()
