@@ -5,35 +5,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from tongban.core import masking
 from tongban.core.models import RoleAssignment
 from tongban.identity.models import LoginEvent, SmsMessage
 
 
-# --- masking ---------------------------------------------------------------------------------
-def _core_masker(name):
-    try:
-        from tongban.core import masking
-    except ImportError:  # pragma: no cover
-        return None
-    return getattr(masking, name, None)
-
-
+# --- masking (a citizen's own page shows masked values too) ---------------------------------
 def mask_id_number(value: str | None) -> str:
-    core = _core_masker("mask_id_number")
-    if core:
-        return core(value)
-    if not value:
-        return ""
-    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+    return masking.mask_id_number(value) if value else ""
 
 
 def mask_mobile(value: str | None) -> str:
-    core = _core_masker("mask_phone") or _core_masker("mask_mobile")
-    if core:
-        return core(value)
-    if not value:
-        return ""
-    return value[:3] + "****" + value[-4:] if len(value) == 11 else "*" * len(value)
+    return masking.mask_mobile(value) if value else ""
 
 
 # --- user agents -----------------------------------------------------------------------------

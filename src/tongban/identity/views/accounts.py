@@ -163,10 +163,11 @@ def _render_step_two(request, form, user, notice=None):
 def _login_step_two(request, action):
     pending = auth.pending_login(request)
     if pending is None:
-        form = LoginForm()
-        form.add_error(None, DomainError(AuthError.LOGIN_EXPIRED, _("登录已超时，请重新输入账号和密码。")).message)
-        return _render(request, "identity/login.html", "identity/partials/_login_password.html",
-                       {"form": form, "next": _next_url(request)})
+        return _render(request, "identity/login.html", "identity/partials/_login_password.html", {
+            "form": LoginForm(), "next": _next_url(request),
+            "login_error": {"code": AuthError.LOGIN_EXPIRED,
+                            "message": _("登录已超时，请重新输入账号和密码。")},
+        })
     user, device_id = pending
     if action == "resend":
         return _render_step_two(request, OtpForm(), user, _send_login_code(request, user))
