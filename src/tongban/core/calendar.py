@@ -185,6 +185,8 @@ def _after_change() -> None:
 def load_calendar_data(*, actor=None, path: Path | None = None) -> dict[str, int]:
     """Copy the data file into ``CalendarDay`` (idempotent). Rows edited by operators are
     kept. Returns ``{"created", "updated", "unchanged", "kept"}`` counts."""
+    if getattr(actor, "pk", None):
+        _check_operator(actor)
     entries = data_file_entries(path)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
     with transaction.atomic():
