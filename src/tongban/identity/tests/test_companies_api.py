@@ -104,6 +104,12 @@ def test_agent_scope_exceeded_api(citizen, outsider, company):
 
 
 def test_outsider_cannot_see_or_revoke(citizen, outsider, company):
+    from tongban.testing.factories import UserFactory
+
+    third = UserFactory(id_number="44010619850202243X", name="王五", realname_level=2)
+    grant = svc.authorise_agent(company, agent_id_number=third.id_number, agent_name="王五",
+                                scopes={"apply"}, expires_on=timezone.localdate() + datetime.timedelta(days=5),
+                                actor=citizen)
     client = client_for(outsider)
     before = snapshot()
     assert client.get(BASE).json()["items"] == []
@@ -112,9 +118,10 @@ def test_outsider_cannot_see_or_revoke(citizen, outsider, company):
         post(client, f"{BASE}/{company.uscc}/agents", {
             "agent_id_number": outsider.id_number, "agent_name": "李四", "scopes": ["apply"],
             "expires_on": in_days(30)}),
-        client.delete(f"{BASE}/{company.uscc}/agents/1"),
+        client.delete(f"{BASE}/{company.uscc}/agents/{grant.pk}"),
     ):
         assert response.status_code == 404
         assert response.json()["code"] == "company_not_found"
     assert snapshot() == before
     assert CompanyAccount.objects.get().legal_rep == citizen
+    assert AgentAuthorisation.objects.get(pk=grant.pk).revoked_at is None
