@@ -8,7 +8,7 @@ access token (``Authorization: Bearer …`` with the ``openid`` scope) also work
 from datetime import datetime
 from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
@@ -101,7 +101,7 @@ def create_registration(request, payload: RegistrationIn):
         id_number=payload.id_number, name=payload.name, mobile=payload.mobile,
         password=payload.password, otp_code=payload.otp_code,
     )
-    return 201, UserOut.from_user(user)
+    return Status(201, UserOut.from_user(user))
 
 
 @router.post("/otp", response={202: OtpSentOut, **ERRORS}, operation_id="identity_send_otp",
@@ -118,8 +118,8 @@ def send_otp(request, payload: OtpIn):
         user = auth.find_account(mobile)
         if user is not None and user.mobile == mobile and user.is_active:
             auth.send_login_otp(user, ip=ip)
-    return 202, OtpSentOut(mobile_masked=selectors.mask_mobile(mobile), expires_in=otp.otp_ttl(),
-                           resend_after=otp.otp_resend_seconds())
+    return Status(202, OtpSentOut(mobile_masked=selectors.mask_mobile(mobile),
+                                  expires_in=otp.otp_ttl(), resend_after=otp.otp_resend_seconds()))
 
 
 @router.post("/realname/l2", response={200: UserOut, **ERRORS},
@@ -127,7 +127,7 @@ def send_otp(request, payload: OtpIn):
 def verify_realname(request, payload: RealnameL2In):
     """Real-name level L2: match ID number, name and mobile against the population registry."""
     user = accounts.verify_realname_l2(request.auth, actor=request.auth, name=payload.name)
-    return 200, UserOut.from_user(user)
+    return Status(200, UserOut.from_user(user))
 
 
 @router.get("/me", response=UserOut, operation_id="identity_get_me",

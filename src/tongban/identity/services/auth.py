@@ -252,6 +252,8 @@ def login_user(request, user, *, otp_verified: bool, device_id: str, ip=None,
     }
     if client_otp and not otp_verified:
         request.session[SESSION_CLIENT_OTP] = True
+    else:
+        request.session.pop(SESSION_CLIENT_OTP, None)
     return event
 
 
