@@ -54,17 +54,24 @@ def main() -> None:
         from tongban.identity.oidc import services
 
         app, secret = services.register_client(
-            actor=None, name="bench machine client", kind="machine",
-            scopes=["codes:validate", "registries:read"])
+            actor=None,
+            name="bench machine client",
+            kind="machine",
+            scopes=["codes:validate", "registries:read"],
+        )
         auth = "Basic " + base64.b64encode(f"{app.client_id}:{secret}".encode()).decode()
         client = Client()
 
         def grant():
-            response = client.post("/o/token/", {"grant_type": "client_credentials",
-                                                 "scope": "codes:validate"},
-                                   HTTP_AUTHORIZATION=auth)
+            response = client.post(
+                "/o/token/",
+                {"grant_type": "client_credentials", "scope": "codes:validate"},
+                HTTP_AUTHORIZATION=auth,
+            )
             if response.status_code != 200:
-                raise SystemExit(f"token request failed: {response.status_code} {response.content!r}")
+                raise SystemExit(
+                    f"token request failed: {response.status_code} {response.content!r}"
+                )
 
         for _ in range(50):  # warm-up: imports, key loading, connection
             grant()
@@ -80,8 +87,10 @@ def main() -> None:
         issued = AccessToken.objects.count()
 
     per_core = done / cpu if cpu else float("nan")
-    print(f"client-credentials grants: {done} in {wall:.2f} s wall, {cpu:.2f} s CPU "
-          f"({issued} tokens stored, SQLite, in-process, 1 thread)")
+    print(
+        f"client-credentials grants: {done} in {wall:.2f} s wall, {cpu:.2f} s CPU "
+        f"({issued} tokens stored, SQLite, in-process, 1 thread)"
+    )
     print(f"  ours      {per_core:8.1f} grants/s per core (CPU time)   {done / wall:8.1f}/s wall")
     print(f"  Keycloak  {KEYCLOAK_GRANTS_PER_VCPU:8.1f} grants/s per vCPU (sizing guide)")
     print(f"  ratio ours/Keycloak = {per_core / KEYCLOAK_GRANTS_PER_VCPU:.2f}")

@@ -66,7 +66,9 @@ def ensure_development_key(path: Path) -> str:
 
 
 def _inactive_keys() -> list[str]:
-    return [Path(p).read_text(encoding="utf-8") for p in env_list("TONGBAN_OIDC_RSA_PRIVATE_KEYS_OLD")]
+    return [
+        Path(p).read_text(encoding="utf-8") for p in env_list("TONGBAN_OIDC_RSA_PRIVATE_KEYS_OLD")
+    ]
 
 
 # Keyed material for pairwise subject identifiers. Empty → derived from SECRET_KEY

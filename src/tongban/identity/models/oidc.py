@@ -25,7 +25,11 @@ class ClientPolicy(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     org_unit = models.ForeignKey(
-        "core.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "core.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("所属单位"),
     )
     # Scopes the operator approved; requests for any other scope are refused (invalid_scope).
@@ -34,7 +38,9 @@ class ClientPolicy(models.Model):
     # share subjects; systems of one department may be put in one sector on purpose.
     sector_identifier = models.CharField(_("主体标识分区"), max_length=255)
     require_otp = models.BooleanField(_("要求短信验证码"), default=False)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
     description = models.CharField(_("说明"), max_length=255, blank=True)
     contact = models.CharField(_("联系人"), max_length=100, blank=True)
     approved_by = models.ForeignKey(

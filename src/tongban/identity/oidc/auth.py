@@ -49,15 +49,19 @@ def check_client_token(token: str, scopes) -> object:
         .filter(token_checksum=checksum)
         .first()
     )
-    if (access_token is None or access_token.expires <= timezone.now()
-            or active_policy(access_token.application) is None):
+    if (
+        access_token is None
+        or access_token.expires <= timezone.now()
+        or active_policy(access_token.application) is None
+    ):
         raise Unauthorized(errors.TOKEN_INVALID, "访问令牌无效或已过期。")
     if access_token.user_id is not None:
         raise PermissionDenied(errors.NOT_MACHINE_TOKEN, "此接口只接受应用（客户端凭证）令牌。")
     missing = set(scopes or []) - set(access_token.scope.split())
     if missing:
-        raise PermissionDenied(errors.INSUFFICIENT_SCOPE,
-                               "访问令牌缺少授权范围：" + " ".join(sorted(missing)))
+        raise PermissionDenied(
+            errors.INSUFFICIENT_SCOPE, "访问令牌缺少授权范围：" + " ".join(sorted(missing))
+        )
     return access_token.application
 
 

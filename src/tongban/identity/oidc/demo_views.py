@@ -38,6 +38,7 @@ class ProviderError(Exception):
 
 def _demo_only(view):
     """The demo relying party exists in development and demo deployments, not production."""
+
     def wrapped(request, *args, **kwargs):
         if getattr(settings, "PRODUCTION", False):
             raise Http404
@@ -49,22 +50,27 @@ def _demo_only(view):
 
 
 def _base_url(request) -> str:
-    return (getattr(settings, "TONGBAN_DEMO_PROVIDER_URL", "")
-            or request.build_absolute_uri("/")).rstrip("/")
+    return (
+        getattr(settings, "TONGBAN_DEMO_PROVIDER_URL", "") or request.build_absolute_uri("/")
+    ).rstrip("/")
 
 
 def _http_json(url, *, data=None, headers=None):
+    if urllib.parse.urlparse(url).scheme not in ("http", "https"):
+        raise ProviderError("invalid_endpoint", url)
     body = urllib.parse.urlencode(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers=headers or {})
+    req = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 (http(s) checked)
     try:
-        with urllib.request.urlopen(req, timeout=HTTP_TIMEOUT) as response:  # noqa: S310 (our own http(s) URL)
+        with urllib.request.urlopen(req, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
             return json.loads(response.read().decode())
     except urllib.error.HTTPError as exc:
         try:
             payload = json.loads(exc.read().decode())
         except ValueError:
             payload = {"error": f"http_{exc.code}"}
-        raise ProviderError(payload.get("error", "error"), payload.get("error_description", "")) from exc
+        raise ProviderError(
+            payload.get("error", "error"), payload.get("error_description", "")
+        ) from exc
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
         raise ProviderError("unreachable", str(exc)) from exc
 
@@ -77,11 +83,17 @@ def _discovery(base: str) -> dict:
 @_demo_only
 def home(request):
     login = request.session.get(SESSION_LOGIN)
-    return render(request, "identity/oidc_demo_home.html", {
-        "login": login,
-        "client_name": services.DEMO_CLIENT_NAME,
-        "claims_json": json.dumps(login["claims"], ensure_ascii=False, indent=2) if login else "",
-    })
+    return render(
+        request,
+        "identity/oidc_demo_home.html",
+        {
+            "login": login,
+            "client_name": services.DEMO_CLIENT_NAME,
+            "claims_json": json.dumps(login["claims"], ensure_ascii=False, indent=2)
+            if login
+            else "",
+        },
+    )
 
 
 @_demo_only
@@ -90,20 +102,28 @@ def start(request):
     base = _base_url(request)
     services.ensure_demo_client(base_url=request.build_absolute_uri("/"))
     verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    flow = {"state": secrets.token_urlsafe(16), "nonce": secrets.token_urlsafe(16),
-            "verifier": verifier, "redirect_uri": services.demo_redirect_uri(request.build_absolute_uri("/"))}
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
+    flow = {
+        "state": secrets.token_urlsafe(16),
+        "nonce": secrets.token_urlsafe(16),
+        "verifier": verifier,
+        "redirect_uri": services.demo_redirect_uri(request.build_absolute_uri("/")),
+    }
     request.session[SESSION_FLOW] = flow
-    query = urllib.parse.urlencode({
-        "response_type": "code",
-        "client_id": services.DEMO_CLIENT_ID,
-        "redirect_uri": flow["redirect_uri"],
-        "scope": " ".join(services.DEMO_SCOPES),
-        "state": flow["state"],
-        "nonce": flow["nonce"],
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    })
+    query = urllib.parse.urlencode(
+        {
+            "response_type": "code",
+            "client_id": services.DEMO_CLIENT_ID,
+            "redirect_uri": flow["redirect_uri"],
+            "scope": " ".join(services.DEMO_SCOPES),
+            "state": flow["state"],
+            "nonce": flow["nonce"],
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+    )
     return HttpResponseRedirect(f"{base}/o/authorize/?{query}")
 
 
@@ -119,16 +139,22 @@ def callback(request):
     try:
         meta = _discovery(base)
         basic = base64.b64encode(
-            f"{services.DEMO_CLIENT_ID}:{services.demo_client_secret()}".encode()).decode()
-        tokens = _http_json(meta["token_endpoint"], data={
-            "grant_type": "authorization_code",
-            "code": request.GET.get("code", ""),
-            "redirect_uri": flow["redirect_uri"],
-            "code_verifier": flow["verifier"],
-        }, headers={"Authorization": f"Basic {basic}"})
+            f"{services.DEMO_CLIENT_ID}:{services.demo_client_secret()}".encode()
+        ).decode()
+        tokens = _http_json(
+            meta["token_endpoint"],
+            data={
+                "grant_type": "authorization_code",
+                "code": request.GET.get("code", ""),
+                "redirect_uri": flow["redirect_uri"],
+                "code_verifier": flow["verifier"],
+            },
+            headers={"Authorization": f"Basic {basic}"},
+        )
         id_claims = _verify_id_token(tokens["id_token"], meta, flow["nonce"])
-        userinfo = _http_json(meta["userinfo_endpoint"],
-                              headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        userinfo = _http_json(
+            meta["userinfo_endpoint"], headers={"Authorization": f"Bearer {tokens['access_token']}"}
+        )
     except (ProviderError, KeyError) as exc:
         return _failed(request, *(exc.args or ("error",)))
     if userinfo.get("sub") != id_claims["sub"]:
@@ -146,8 +172,12 @@ def callback(request):
 def _verify_id_token(token: str, meta: dict, nonce: str) -> dict:
     keys = jwk.JWKSet.from_json(json.dumps(_http_json(meta["jwks_uri"])))
     try:
-        verified = jwt.JWT(jwt=token, key=keys, algs=["RS256"], check_claims={
-            "iss": meta["issuer"], "aud": services.DEMO_CLIENT_ID, "exp": None})
+        verified = jwt.JWT(
+            jwt=token,
+            key=keys,
+            algs=["RS256"],
+            check_claims={"iss": meta["issuer"], "aud": services.DEMO_CLIENT_ID, "exp": None},
+        )
     except Exception as exc:  # noqa: BLE001 — any jwcrypto failure means "do not trust it"
         raise ProviderError("invalid_id_token", str(exc)) from exc
     claims = json.loads(verified.claims)
@@ -163,17 +193,26 @@ def logout(request):
     home_uri = services.demo_home_uri(request.build_absolute_uri("/"))
     if not login or not login.get("end_session_endpoint"):
         return HttpResponseRedirect(home_uri)
-    query = urllib.parse.urlencode({
-        "id_token_hint": login["id_token"],
-        "client_id": services.DEMO_CLIENT_ID,
-        "post_logout_redirect_uri": home_uri,
-        "state": secrets.token_urlsafe(8),
-    })
+    query = urllib.parse.urlencode(
+        {
+            "id_token_hint": login["id_token"],
+            "client_id": services.DEMO_CLIENT_ID,
+            "post_logout_redirect_uri": home_uri,
+            "state": secrets.token_urlsafe(8),
+        }
+    )
     return HttpResponseRedirect(f"{login['end_session_endpoint']}?{query}")
 
 
 def _failed(request, code, description=""):
-    return render(request, "identity/oidc_demo_home.html", {
-        "login": None, "client_name": services.DEMO_CLIENT_NAME,
-        "error": code, "error_description": description,
-    }, status=400)
+    return render(
+        request,
+        "identity/oidc_demo_home.html",
+        {
+            "login": None,
+            "client_name": services.DEMO_CLIENT_NAME,
+            "error": code,
+            "error_description": description,
+        },
+        status=400,
+    )

@@ -16,21 +16,33 @@ def _lines(value: str) -> list[str]:
 
 class ClientRegisterForm(forms.Form):
     name = forms.CharField(label=_("应用名称"), max_length=255)
-    kind = forms.ChoiceField(label=_("类型"), choices=ClientPolicy.Kind.choices,
-                             initial=ClientPolicy.Kind.PERSON_SSO)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=ClientPolicy.Kind.choices, initial=ClientPolicy.Kind.PERSON_SSO
+    )
     confidential = forms.BooleanField(
-        label=_("机密客户端（服务端保存密钥）"), required=False, initial=True,
-        help_text=_("浏览器或手机应用内无法保管密钥的，取消勾选（仍须使用 PKCE）。"))
+        label=_("机密客户端（服务端保存密钥）"),
+        required=False,
+        initial=True,
+        help_text=_("浏览器或手机应用内无法保管密钥的，取消勾选（仍须使用 PKCE）。"),
+    )
     redirect_uris = forms.CharField(
-        label=_("回调地址（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("回调地址（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     post_logout_redirect_uris = forms.CharField(
-        label=_("退出后跳转地址（每行一个）"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2}))
-    scopes = forms.MultipleChoiceField(label=_("批准的授权范围"), choices=SCOPE_CHOICES,
-                                       widget=forms.CheckboxSelectMultiple, initial=["openid"])
+        label=_("退出后跳转地址（每行一个）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("批准的授权范围"),
+        choices=SCOPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["openid"],
+    )
     require_otp = forms.BooleanField(label=_("登录时要求短信验证码"), required=False)
-    org_unit = forms.ModelChoiceField(label=_("所属单位"), queryset=OrgUnit.objects.all(),
-                                      required=False)
+    org_unit = forms.ModelChoiceField(
+        label=_("所属单位"), queryset=OrgUnit.objects.all(), required=False
+    )
     description = forms.CharField(label=_("说明"), max_length=255, required=False)
     contact = forms.CharField(label=_("联系人"), max_length=100, required=False)
 
@@ -44,12 +56,16 @@ class ClientRegisterForm(forms.Form):
 class ClientPolicyForm(forms.Form):
     name = forms.CharField(label=_("应用名称"), max_length=255)
     redirect_uris = forms.CharField(
-        label=_("回调地址（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("回调地址（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     post_logout_redirect_uris = forms.CharField(
-        label=_("退出后跳转地址（每行一个）"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2}))
-    scopes = forms.MultipleChoiceField(label=_("批准的授权范围"), choices=SCOPE_CHOICES,
-                                       widget=forms.CheckboxSelectMultiple)
+        label=_("退出后跳转地址（每行一个）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("批准的授权范围"), choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
     require_otp = forms.BooleanField(label=_("登录时要求短信验证码"), required=False)
     status = forms.ChoiceField(label=_("状态"), choices=ClientPolicy.Status.choices)
 

@@ -31,5 +31,5 @@ def is_our_hash(stored: str) -> bool:
 def check_client_secret(provided: str, stored: str) -> bool:
     if not provided or not is_our_hash(stored):
         return False
-    salt, _, _digest = stored[len(PREFIX):].partition("$")
+    salt, _, _digest = stored[len(PREFIX) :].partition("$")
     return hmac.compare_digest(hash_client_secret(provided, salt), stored)

@@ -64,8 +64,12 @@ class TongbanAuthorizationView(AuthorizationView):
         client_id = request.GET.get("client_id") or request.POST.get("client_id")
         if not client_id:
             return None
-        return (get_application_model().objects.select_related("policy", "policy__org_unit")
-                .filter(client_id=client_id).first())
+        return (
+            get_application_model()
+            .objects.select_related("policy", "policy__org_unit")
+            .filter(client_id=client_id)
+            .first()
+        )
 
     def _otp_missing(self, request, application) -> bool:
         policy = active_policy(application)
@@ -87,8 +91,11 @@ class TongbanAuthorizationView(AuthorizationView):
                     credentials["ui_locales"] = " ".join(credentials["ui_locales"])
                 try:
                     uri, _headers, _body, _status = self.create_authorization_response(
-                        request=request, scopes=" ".join(scopes), credentials=credentials,
-                        allow=True)
+                        request=request,
+                        scopes=" ".join(scopes),
+                        credentials=credentials,
+                        allow=True,
+                    )
                 except OAuthToolkitError as error:
                     return self.error_response(error, application)
                 return self.redirect(uri, application)
@@ -107,15 +114,17 @@ class TongbanAuthorizationView(AuthorizationView):
         query = parse_qs(urlparse(result[0] or "").query)
         if allow and "code" in query and "error" not in query:
             application = get_application_model().objects.get(client_id=credentials["client_id"])
-            services.grant_consent(actor=request.user, application=application,
-                                   scopes=scopes.split())
+            services.grant_consent(
+                actor=request.user, application=application, scopes=scopes.split()
+            )
         return result
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         scopes = context.get("scopes") or []
         context["shared_items"] = [
-            "实名认证等级" if scope == "realname" and "idcard" in scopes
+            "实名认证等级"
+            if scope == "realname" and "idcard" in scopes
             else CLAIM_WORDS.get(scope, scope)
             for scope in scopes
         ]
@@ -130,12 +139,17 @@ class TongbanIntrospectTokenView(IntrospectTokenView):
     @staticmethod
     def get_token_response(token_value=None):
         if token_value is None:
-            return JsonResponse({"error": "invalid_request",
-                                 "error_description": "Token parameter is missing."}, status=400)
+            return JsonResponse(
+                {"error": "invalid_request", "error_description": "Token parameter is missing."},
+                status=400,
+            )
         checksum = hashlib.sha256(token_value.encode("utf-8")).hexdigest()
-        token = (get_access_token_model().objects.select_related("user", "application",
-                                                                 "application__policy")
-                 .filter(token_checksum=checksum).first())
+        token = (
+            get_access_token_model()
+            .objects.select_related("user", "application", "application__policy")
+            .filter(token_checksum=checksum)
+            .first()
+        )
         if token is None or not token.is_valid() or active_policy(token.application) is None:
             return JsonResponse({"active": False})
         data = {
@@ -156,9 +170,13 @@ class TongbanIntrospectTokenView(IntrospectTokenView):
 @login_required
 def connected_apps(request):
     consents = selectors.consents_of(request.user)
-    return render(request, "identity/oidc_connected_apps.html", {
-        "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents],
-    })
+    return render(
+        request,
+        "identity/oidc_connected_apps.html",
+        {
+            "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents],
+        },
+    )
 
 
 @login_required
@@ -168,8 +186,12 @@ def connected_app_revoke(request, client_id):
     try:
         services.revoke_consent(actor=request.user, application=application)
     except DomainError as exc:
-        return render(request, "identity/oidc_connected_apps.html",
-                      {"consents": [], "error": exc.message}, status=exc.status)
+        return render(
+            request,
+            "identity/oidc_connected_apps.html",
+            {"consents": [], "error": exc.message},
+            status=exc.status,
+        )
     return redirect("oauth2_provider:connected_apps")
 
 
@@ -200,20 +222,27 @@ def client_create(request):
         data = form.cleaned_data
         try:
             application, secret = services.register_client(
-                actor=request.user, name=data["name"], kind=data["kind"],
+                actor=request.user,
+                name=data["name"],
+                kind=data["kind"],
                 redirect_uris=data["redirect_uris"],
                 post_logout_redirect_uris=data["post_logout_redirect_uris"],
-                scopes=data["scopes"], confidential=data["confidential"],
-                org_unit=data["org_unit"], require_otp=data["require_otp"],
-                description=data["description"], contact=data["contact"],
+                scopes=data["scopes"],
+                confidential=data["confidential"],
+                org_unit=data["org_unit"],
+                require_otp=data["require_otp"],
+                description=data["description"],
+                contact=data["contact"],
             )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
             # The secret is shown once, on this response only (never stored in clear).
-            return render(request, "console/oidc_client_created.html",
-                          {"application": application, "secret": secret,
-                           "endpoints": _endpoints(request)})
+            return render(
+                request,
+                "console/oidc_client_created.html",
+                {"application": application, "secret": secret, "endpoints": _endpoints(request)},
+            )
     return render(request, "console/oidc_client_form.html", {"form": form})
 
 
@@ -235,19 +264,29 @@ def client_detail(request, client_id):
         data = form.cleaned_data
         try:
             services.update_client(
-                actor=request.user, application=application, name=data["name"],
-                scopes=data["scopes"], redirect_uris=data["redirect_uris"],
+                actor=request.user,
+                application=application,
+                name=data["name"],
+                scopes=data["scopes"],
+                redirect_uris=data["redirect_uris"],
                 post_logout_redirect_uris=data["post_logout_redirect_uris"],
-                require_otp=data["require_otp"], status=data["status"],
+                require_otp=data["require_otp"],
+                status=data["status"],
             )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
             return redirect("oidc_console:client_detail", client_id=application.client_id)
-    return render(request, "console/oidc_client_detail.html", {
-        "application": application, "policy": policy, "form": form,
-        "endpoints": _endpoints(request),
-    })
+    return render(
+        request,
+        "console/oidc_client_detail.html",
+        {
+            "application": application,
+            "policy": policy,
+            "form": form,
+            "endpoints": _endpoints(request),
+        },
+    )
 
 
 @never_cache
@@ -258,13 +297,28 @@ def client_rotate_secret(request, client_id):
     try:
         secret = services.rotate_client_secret(actor=request.user, application=application)
     except DomainError as exc:
-        return render(request, "console/oidc_client_detail.html", {
-            "application": application, "policy": application.policy,
-            "form": None, "error": exc.message, "endpoints": _endpoints(request)},
-            status=exc.status)
-    return render(request, "console/oidc_client_created.html",
-                  {"application": application, "secret": secret, "rotated": True,
-                   "endpoints": _endpoints(request)})
+        return render(
+            request,
+            "console/oidc_client_detail.html",
+            {
+                "application": application,
+                "policy": application.policy,
+                "form": None,
+                "error": exc.message,
+                "endpoints": _endpoints(request),
+            },
+            status=exc.status,
+        )
+    return render(
+        request,
+        "console/oidc_client_created.html",
+        {
+            "application": application,
+            "secret": secret,
+            "rotated": True,
+            "endpoints": _endpoints(request),
+        },
+    )
 
 
 def _endpoints(request) -> dict:

@@ -32,9 +32,13 @@ def basic(client_id, secret):
 
 
 FORM = {
-    "name": "佛山市人社业务系统", "kind": "person_sso", "confidential": "on",
+    "name": "佛山市人社业务系统",
+    "kind": "person_sso",
+    "confidential": "on",
     "redirect_uris": "https://rs.fs.example.cn/oidc/callback",
-    "post_logout_redirect_uris": "", "scopes": ["openid", "profile"], "description": "",
+    "post_logout_redirect_uris": "",
+    "scopes": ["openid", "profile"],
+    "description": "",
     "contact": "",
 }
 
@@ -75,7 +79,9 @@ def test_citizen_cannot_open_console_client_pages(client, outsider, page):
 
 
 def test_clerk_cannot_edit_or_rotate_a_client(client, clerk, operator):
-    app, secret = services.register_client(actor=operator, name="系统", redirect_uris=["https://a.example.cn/cb"])
+    app, secret = services.register_client(
+        actor=operator, name="系统", redirect_uris=["https://a.example.cn/cb"]
+    )
     client.force_login(clerk)
     assert client.get(f"/console/oidc/{app.client_id}/").status_code == 403
     assert client.post(f"/console/oidc/{app.client_id}/rotate-secret/").status_code == 403
@@ -89,16 +95,29 @@ def test_anonymous_is_sent_to_login(client, db):
 
 
 def test_operator_updates_policy_and_rotates_secret(client, operator):
-    app, old_secret = services.register_client(actor=operator, name="系统", redirect_uris=["https://a.example.cn/cb"])
+    app, old_secret = services.register_client(
+        actor=operator, name="系统", redirect_uris=["https://a.example.cn/cb"]
+    )
     client.force_login(operator)
-    response = client.post(f"/console/oidc/{app.client_id}/", {
-        "name": "系统", "redirect_uris": "https://a.example.cn/cb", "post_logout_redirect_uris": "",
-        "scopes": ["openid", "phone"], "require_otp": "on", "status": "active"})
+    response = client.post(
+        f"/console/oidc/{app.client_id}/",
+        {
+            "name": "系统",
+            "redirect_uris": "https://a.example.cn/cb",
+            "post_logout_redirect_uris": "",
+            "scopes": ["openid", "phone"],
+            "require_otp": "on",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302
     policy = ClientPolicy.objects.get(application=app)
     assert policy.allowed_scopes == ["openid", "phone"] and policy.require_otp
     event = AuditEvent.objects.get(event_type="identity.oidc_client_updated")
-    assert event.data["new"]["scopes"] == ["openid", "phone"] and event.data["old"]["require_otp"] is False
+    assert (
+        event.data["new"]["scopes"] == ["openid", "phone"]
+        and event.data["old"]["require_otp"] is False
+    )
     response = client.post(f"/console/oidc/{app.client_id}/rotate-secret/")
     new_secret = response.context["secret"]
     app.refresh_from_db()
@@ -107,17 +126,24 @@ def test_operator_updates_policy_and_rotates_secret(client, operator):
 
 
 # --- services: bad input --------------------------------------------------------------------
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"scopes": ["openid", "nope"]}, errors.UNKNOWN_SCOPE),
-    ({"scopes": ["profile"]}, errors.OPENID_REQUIRED),
-    ({"scopes": ["openid", "registries:read"]}, errors.SCOPE_NOT_FOR_GRANT),
-    ({"redirect_uris": []}, errors.MISSING_REDIRECT_URI),
-    ({"redirect_uris": ["https://a.example.cn/cb#frag"]}, errors.INVALID_REDIRECT_URI),
-    ({"name": " "}, errors.INVALID_NAME),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"scopes": ["openid", "nope"]}, errors.UNKNOWN_SCOPE),
+        ({"scopes": ["profile"]}, errors.OPENID_REQUIRED),
+        ({"scopes": ["openid", "registries:read"]}, errors.SCOPE_NOT_FOR_GRANT),
+        ({"redirect_uris": []}, errors.MISSING_REDIRECT_URI),
+        ({"redirect_uris": ["https://a.example.cn/cb#frag"]}, errors.INVALID_REDIRECT_URI),
+        ({"name": " "}, errors.INVALID_NAME),
+    ],
+)
 def test_register_client_rejects_bad_input(operator, kwargs, code):
-    args = {"actor": operator, "name": "系统", "redirect_uris": ["https://a.example.cn/cb"],
-            "scopes": ["openid"]} | kwargs
+    args = {
+        "actor": operator,
+        "name": "系统",
+        "redirect_uris": ["https://a.example.cn/cb"],
+        "scopes": ["openid"],
+    } | kwargs
     with pytest.raises(DomainError) as excinfo:
         services.register_client(**args)
     assert excinfo.value.code == code
@@ -126,7 +152,9 @@ def test_register_client_rejects_bad_input(operator, kwargs, code):
 
 def test_only_operators_register_clients(clerk):
     with pytest.raises(DomainError) as excinfo:
-        services.register_client(actor=clerk, name="系统", redirect_uris=["https://a.example.cn/cb"])
+        services.register_client(
+            actor=clerk, name="系统", redirect_uris=["https://a.example.cn/cb"]
+        )
     assert excinfo.value.code == errors.NOT_OPERATOR and excinfo.value.status == 403
     assert not Application.objects.exists()
 
@@ -144,18 +172,39 @@ def test_demo_client_is_idempotent(db):
 # --- CLI ------------------------------------------------------------------------------------
 def test_cli_creates_and_lists_clients(db):
     out = StringIO()
-    call_command("oidc", "create-client", "--name", "省政务服务网", "--redirect-uri",
-                 "https://www.gdzwfw.example.cn/cb", "--scopes", "openid profile", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "oidc",
+        "create-client",
+        "--name",
+        "省政务服务网",
+        "--redirect-uri",
+        "https://www.gdzwfw.example.cn/cb",
+        "--scopes",
+        "openid profile",
+        stdout=out,
+        stderr=StringIO(),
+    )
     lines = dict(line.split(": ", 1) for line in out.getvalue().splitlines())
     app = Application.objects.get(client_id=lines["client_id"])
     assert check_client_secret(lines["client_secret"], app.client_secret)
     assert app.policy.allowed_scopes == ["openid", "profile"]
-    assert AuditEvent.objects.get(event_type="identity.oidc_client_registered").actor_name == "system"
+    assert (
+        AuditEvent.objects.get(event_type="identity.oidc_client_registered").actor_name == "system"
+    )
 
     out = StringIO()
-    call_command("oidc", "create-client", "--name", "人口库同步", "--grant", "client-credentials",
-                 "--scopes", "registries:read", stdout=out, stderr=StringIO())
+    call_command(
+        "oidc",
+        "create-client",
+        "--name",
+        "人口库同步",
+        "--grant",
+        "client-credentials",
+        "--scopes",
+        "registries:read",
+        stdout=out,
+        stderr=StringIO(),
+    )
     listing = StringIO()
     call_command("oidc", "list-clients", stdout=listing)
     assert "省政务服务网" in listing.getvalue() and "registries:read" in listing.getvalue()
@@ -163,16 +212,30 @@ def test_cli_creates_and_lists_clients(db):
 
 def test_cli_reports_bad_input_and_creates_nothing(db):
     with pytest.raises(CommandError, match=errors.UNKNOWN_SCOPE):
-        call_command("oidc", "create-client", "--name", "x", "--redirect-uri", "https://a.example.cn/cb",
-                     "--scopes", "openid everything", stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "oidc",
+            "create-client",
+            "--name",
+            "x",
+            "--redirect-uri",
+            "https://a.example.cn/cb",
+            "--scopes",
+            "openid everything",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
     assert not Application.objects.exists()
 
 
 # --- machine clients: client credentials -------------------------------------------------
 @pytest.fixture
 def machine(operator):
-    return services.register_client(actor=operator, name="市场监管数据同步", kind="machine",
-                                    scopes=["codes:validate", "registries:read"])
+    return services.register_client(
+        actor=operator,
+        name="市场监管数据同步",
+        kind="machine",
+        scopes=["codes:validate", "registries:read"],
+    )
 
 
 def grant(client, app, secret, scope=None):
@@ -241,8 +304,15 @@ def test_api_auth_rejects_missing_expired_and_person_tokens(client, machine, cit
 def test_machine_client_cannot_use_authorization_code(client, machine, citizen):
     app, _ = machine
     client.force_login(citizen)
-    response = client.get("/o/authorize/", {"response_type": "code", "client_id": app.client_id,
-                                            "scope": "codes:validate", "code_challenge": "x" * 43,
-                                            "code_challenge_method": "S256"})
+    response = client.get(
+        "/o/authorize/",
+        {
+            "response_type": "code",
+            "client_id": app.client_id,
+            "scope": "codes:validate",
+            "code_challenge": "x" * 43,
+            "code_challenge_method": "S256",
+        },
+    )
     assert response.status_code == 400
     assert not AccessToken.objects.exists()

@@ -25,7 +25,9 @@ PERSON_SCOPES = ["openid", "profile", "phone", "realname"]
 # --- helpers -------------------------------------------------------------------------------
 def pkce_pair():
     verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
     return verifier, challenge
 
 
@@ -33,23 +35,39 @@ def basic(client_id, secret):
     return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 
 
-def register(operator, name="广州市市场监管业务系统", redirect=REDIRECT_A, scopes=PERSON_SCOPES, **kw):
-    return services.register_client(actor=operator, name=name, redirect_uris=[redirect],
-                                     post_logout_redirect_uris=[redirect.replace("callback", "bye")],
-                                     scopes=scopes, **kw)
+def register(
+    operator, name="广州市市场监管业务系统", redirect=REDIRECT_A, scopes=PERSON_SCOPES, **kw
+):
+    return services.register_client(
+        actor=operator,
+        name=name,
+        redirect_uris=[redirect],
+        post_logout_redirect_uris=[redirect.replace("callback", "bye")],
+        scopes=scopes,
+        **kw,
+    )
 
 
-def authorize_params(app, challenge, scope="openid profile phone realname", redirect=REDIRECT_A, **extra):
+def authorize_params(
+    app, challenge, scope="openid profile phone realname", redirect=REDIRECT_A, **extra
+):
     params = {
-        "response_type": "code", "client_id": app.client_id, "redirect_uri": redirect,
-        "scope": scope, "state": "st-123", "nonce": "n-456",
-        "code_challenge": challenge, "code_challenge_method": "S256",
+        "response_type": "code",
+        "client_id": app.client_id,
+        "redirect_uri": redirect,
+        "scope": scope,
+        "state": "st-123",
+        "nonce": "n-456",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
     }
     params.update(extra)
     return params
 
 
-def consent_and_get_code(client, app, challenge, scope="openid profile phone realname", redirect=REDIRECT_A):
+def consent_and_get_code(
+    client, app, challenge, scope="openid profile phone realname", redirect=REDIRECT_A
+):
     params = authorize_params(app, challenge, scope=scope, redirect=redirect)
     page = client.get("/o/authorize/", params)
     if page.status_code == 200:
@@ -65,10 +83,16 @@ def consent_and_get_code(client, app, challenge, scope="openid profile phone rea
 
 
 def exchange(client, app, secret, code, verifier, redirect=REDIRECT_A):
-    return client.post("/o/token/", {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect,
-        "code_verifier": verifier,
-    }, HTTP_AUTHORIZATION=basic(app.client_id, secret))
+    return client.post(
+        "/o/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+            "code_verifier": verifier,
+        },
+        HTTP_AUTHORIZATION=basic(app.client_id, secret),
+    )
 
 
 def full_login(client, app, secret, scope="openid profile phone realname", redirect=REDIRECT_A):
@@ -102,7 +126,9 @@ def test_discovery_advertises_pairwise_rs256_pkce_and_logout(client, db):
     assert meta["id_token_signing_alg_values_supported"][0] == "RS256"
     assert meta["code_challenge_methods_supported"] == ["S256"]
     assert meta["end_session_endpoint"] == "http://testserver/o/logout/"
-    assert {"realname_level", "id_number", "phone_number", "name", "sub"} <= set(meta["claims_supported"])
+    assert {"realname_level", "id_number", "phone_number", "name", "sub"} <= set(
+        meta["claims_supported"]
+    )
     keys = client.get("/o/.well-known/jwks.json").json()["keys"]
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
 
@@ -137,8 +163,12 @@ def test_code_pkce_flow_consent_recorded_and_claims(client, citizen, dept_a):
 
     info = client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
     assert info == {
-        "sub": claims["sub"], "name": "张三", "phone_number": "13800138000",
-        "phone_number_verified": True, "realname_level": 2, "id_number": "4401**********1235",
+        "sub": claims["sub"],
+        "name": "张三",
+        "phone_number": "13800138000",
+        "phone_number_verified": True,
+        "realname_level": 2,
+        "id_number": "4401**********1235",
     }
 
 
@@ -188,7 +218,9 @@ def test_sub_is_pairwise_per_client_and_stable(client, citizen, outsider, dept_a
     assert sub_a1 != sub_b
     assert sub_a1 == pairwise_subject(citizen.pk, app_a.client_id)
     assert pairwise_subject(outsider.pk, app_a.client_id) != sub_a1
-    info_b = client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {first_b['access_token']}").json()
+    info_b = client.get(
+        "/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {first_b['access_token']}"
+    ).json()
     assert info_b["sub"] == sub_b
 
 
@@ -211,12 +243,15 @@ def test_wrong_redirect_uri_shows_error_page_and_issues_no_code(client, citizen,
     app, _ = dept_a
     client.force_login(citizen)
     _, challenge = pkce_pair()
-    response = client.get("/o/authorize/", authorize_params(app, challenge,
-                                                             redirect="https://evil.example.com/cb"))
+    response = client.get(
+        "/o/authorize/", authorize_params(app, challenge, redirect="https://evil.example.com/cb")
+    )
     assert response.status_code == 400
     assert "回调地址与登记的不一致" in response.content.decode()
     assert "Location" not in response
-    post = authorize_params(app, challenge, redirect="https://evil.example.com/cb") | {"allow": "on"}
+    post = authorize_params(app, challenge, redirect="https://evil.example.com/cb") | {
+        "allow": "on"
+    }
     response = client.post("/o/authorize/", post)
     assert response.status_code == 400
     assert not Grant.objects.exists() and not OidcConsent.objects.exists()
@@ -227,7 +262,9 @@ def test_token_request_with_other_redirect_uri_is_refused(client, citizen, dept_
     client.force_login(citizen)
     verifier, challenge = pkce_pair()
     code = consent_and_get_code(client, app, challenge)
-    response = exchange(client, app, secret, code, verifier, redirect="https://dept-a.example.cn/other")
+    response = exchange(
+        client, app, secret, code, verifier, redirect="https://dept-a.example.cn/other"
+    )
     assert response.status_code == 400
     assert response.json()["error"] in {"invalid_request", "invalid_grant"}
     assert not AccessToken.objects.exists()
@@ -262,7 +299,9 @@ def test_plain_pkce_method_is_refused(client, citizen, dept_a):
     verifier, _ = pkce_pair()
     params = authorize_params(app, verifier, code_challenge_method="plain")
     page = client.get("/o/authorize/", params)
-    response = client.post("/o/authorize/", params | {"allow": "on"}) if page.status_code == 200 else page
+    response = (
+        client.post("/o/authorize/", params | {"allow": "on"}) if page.status_code == 200 else page
+    )
     assert response.status_code in (302, 400)
     if response.status_code == 302:
         assert "code=" not in response["Location"]
@@ -284,7 +323,9 @@ def test_unapproved_scope_is_refused_with_invalid_scope(client, citizen, operato
     app, _ = register(operator, scopes=["openid", "profile"])
     client.force_login(citizen)
     _, challenge = pkce_pair()
-    response = client.get("/o/authorize/", authorize_params(app, challenge, scope="openid profile idcard"))
+    response = client.get(
+        "/o/authorize/", authorize_params(app, challenge, scope="openid profile idcard")
+    )
     assert response.status_code == 302
     assert parse_qs(urlparse(response["Location"]).query)["error"] == ["invalid_scope"]
     # a tampered consent form cannot add it either
@@ -309,7 +350,12 @@ def test_suspended_client_cannot_log_in_nor_use_tokens(client, citizen, dept_a):
     client.force_login(citizen)
     tokens = full_login(client, app, secret)
     services.update_client(actor=None, application=app, status=ClientPolicy.Status.SUSPENDED)
-    assert client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").status_code == 401
+    assert (
+        client.get(
+            "/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}"
+        ).status_code
+        == 401
+    )
     _, challenge = pkce_pair()
     response = client.get("/o/authorize/", authorize_params(app, challenge))
     assert response.status_code == 400
@@ -344,8 +390,15 @@ def test_rp_initiated_logout_ends_session_and_deletes_tokens(client, citizen, de
     client.force_login(citizen)
     tokens = full_login(client, app, secret)
     bye = REDIRECT_A.replace("callback", "bye")
-    response = client.get("/o/logout/", {"id_token_hint": tokens["id_token"], "client_id": app.client_id,
-                                         "post_logout_redirect_uri": bye, "state": "s1"})
+    response = client.get(
+        "/o/logout/",
+        {
+            "id_token_hint": tokens["id_token"],
+            "client_id": app.client_id,
+            "post_logout_redirect_uri": bye,
+            "state": "s1",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == f"{bye}?state=s1"
     assert "_auth_user_id" not in client.session
     assert not AccessToken.objects.exists()
@@ -356,8 +409,13 @@ def test_logout_to_unregistered_uri_is_refused_and_keeps_session(client, citizen
     app, secret = dept_a
     client.force_login(citizen)
     tokens = full_login(client, app, secret)
-    response = client.get("/o/logout/", {"id_token_hint": tokens["id_token"],
-                                         "post_logout_redirect_uri": "https://evil.example.com/"})
+    response = client.get(
+        "/o/logout/",
+        {
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": "https://evil.example.com/",
+        },
+    )
     assert response.status_code == 400
     assert client.session["_auth_user_id"] == str(citizen.pk)
     assert AccessToken.objects.count() == 1
@@ -379,19 +437,28 @@ def test_person_revokes_consent(client, citizen, outsider, dept_a):
     assert not AccessToken.objects.filter(user=citizen).exists()
     assert AuditEvent.objects.filter(event_type="identity.oidc_consent_revoked").count() == 1
     _, challenge = pkce_pair()
-    assert client.get("/o/authorize/", authorize_params(app, challenge)).status_code == 200  # asks again
+    assert (
+        client.get("/o/authorize/", authorize_params(app, challenge)).status_code == 200
+    )  # asks again
 
 
 def test_introspection_returns_pairwise_sub_not_login_name(client, citizen, operator, dept_a):
     app, secret = dept_a
     client.force_login(citizen)
     person_tokens = full_login(client, app, secret)
-    rs, rs_secret = services.register_client(actor=operator, name="资源服务", kind="machine",
-                                             scopes=["introspection"])
-    rs_token = client.post("/o/token/", {"grant_type": "client_credentials"},
-                           HTTP_AUTHORIZATION=basic(rs.client_id, rs_secret)).json()["access_token"]
-    data = client.post("/o/introspect/", {"token": person_tokens["access_token"]},
-                       HTTP_AUTHORIZATION=f"Bearer {rs_token}").json()
+    rs, rs_secret = services.register_client(
+        actor=operator, name="资源服务", kind="machine", scopes=["introspection"]
+    )
+    rs_token = client.post(
+        "/o/token/",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=basic(rs.client_id, rs_secret),
+    ).json()["access_token"]
+    data = client.post(
+        "/o/introspect/",
+        {"token": person_tokens["access_token"]},
+        HTTP_AUTHORIZATION=f"Bearer {rs_token}",
+    ).json()
     assert data["active"] is True
     assert data["sub"] == pairwise_subject(citizen.pk, app.client_id)
     assert "username" not in data and citizen.username not in json.dumps(data)

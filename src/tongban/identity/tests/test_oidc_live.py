@@ -32,8 +32,9 @@ def browser_for(live_server, user) -> requests.Session:
     django_client = Client()
     django_client.force_login(user)
     browser = requests.Session()
-    browser.cookies.set(settings.SESSION_COOKIE_NAME,
-                        django_client.cookies[settings.SESSION_COOKIE_NAME].value)
+    browser.cookies.set(
+        settings.SESSION_COOKIE_NAME, django_client.cookies[settings.SESSION_COOKIE_NAME].value
+    )
     return browser
 
 
@@ -53,25 +54,34 @@ def approve(browser, url: str) -> str:
     if page.status_code == 200:
         assert "同意" in page.text
         form = hidden_inputs(page.text) | {"allow": "on"}
-        page = browser.post(page.url, data=form, allow_redirects=False, timeout=30,
-                            headers={"Referer": page.url})
+        page = browser.post(
+            page.url, data=form, allow_redirects=False, timeout=30, headers={"Referer": page.url}
+        )
     assert page.status_code == 302, page.text[:300]
     return page.headers["Location"]
 
 
 def sign_in(live_server, browser, meta, keys, app, secret, redirect_uri):
     """One complete login of ``browser``'s person into ``app``; returns verified claims."""
-    session = OAuth2Session(app.client_id, secret, scope=SCOPE, redirect_uri=redirect_uri,
-                            code_challenge_method="S256", token_endpoint_auth_method="client_secret_basic")
+    session = OAuth2Session(
+        app.client_id,
+        secret,
+        scope=SCOPE,
+        redirect_uri=redirect_uri,
+        code_challenge_method="S256",
+        token_endpoint_auth_method="client_secret_basic",
+    )
     verifier = secrets.token_urlsafe(48)
     nonce = secrets.token_urlsafe(16)
-    url, state = session.create_authorization_url(meta["authorization_endpoint"], nonce=nonce,
-                                                  code_verifier=verifier)
+    url, state = session.create_authorization_url(
+        meta["authorization_endpoint"], nonce=nonce, code_verifier=verifier
+    )
     location = approve(browser, url)
     assert location.startswith(redirect_uri)
     assert parse_qs(urlparse(location).query)["iss"] == [meta["issuer"]]  # RFC 9207
-    token = session.fetch_token(meta["token_endpoint"], authorization_response=location,
-                                code_verifier=verifier, timeout=30)
+    token = session.fetch_token(
+        meta["token_endpoint"], authorization_response=location, code_verifier=verifier, timeout=30
+    )
 
     decoded = jwt.decode(token["id_token"], keys, algorithms=["RS256"])
     assert decoded.header["alg"] == "RS256" and decoded.header["kid"]
@@ -91,10 +101,18 @@ def sign_in(live_server, browser, meta, keys, app, secret, redirect_uri):
 def test_code_pkce_flow_with_authlib_against_live_server(live_server, citizen, operator):
     redirect_a = "https://dept-a.example.cn/oidc/callback"
     redirect_b = "https://dept-b.example.cn/oidc/callback"
-    app_a, secret_a = services.register_client(actor=operator, name="广州市市场监管业务系统",
-                                               redirect_uris=[redirect_a], scopes=SCOPE.split())
-    app_b, secret_b = services.register_client(actor=operator, name="深圳市市场监管业务系统",
-                                               redirect_uris=[redirect_b], scopes=SCOPE.split())
+    app_a, secret_a = services.register_client(
+        actor=operator,
+        name="广州市市场监管业务系统",
+        redirect_uris=[redirect_a],
+        scopes=SCOPE.split(),
+    )
+    app_b, secret_b = services.register_client(
+        actor=operator,
+        name="深圳市市场监管业务系统",
+        redirect_uris=[redirect_b],
+        scopes=SCOPE.split(),
+    )
 
     meta = requests.get(f"{live_server.url}/o/.well-known/openid-configuration", timeout=30).json()
     assert meta["issuer"] == f"{live_server.url}/o"
@@ -117,24 +135,34 @@ def test_code_pkce_flow_with_authlib_against_live_server(live_server, citizen, o
 
 def test_tampered_id_token_fails_verification(live_server, citizen, operator):
     redirect = "https://dept-a.example.cn/oidc/callback"
-    app, secret = services.register_client(actor=operator, name="部门系统", redirect_uris=[redirect],
-                                           scopes=SCOPE.split())
+    app, secret = services.register_client(
+        actor=operator, name="部门系统", redirect_uris=[redirect], scopes=SCOPE.split()
+    )
     meta = requests.get(f"{live_server.url}/o/.well-known/openid-configuration", timeout=30).json()
     keys = KeySet.import_key_set(requests.get(meta["jwks_uri"], timeout=30).json())
     browser = browser_for(live_server, citizen)
-    session = OAuth2Session(app.client_id, secret, scope=SCOPE, redirect_uri=redirect,
-                            code_challenge_method="S256")
+    session = OAuth2Session(
+        app.client_id, secret, scope=SCOPE, redirect_uri=redirect, code_challenge_method="S256"
+    )
     verifier = secrets.token_urlsafe(48)
-    url, _ = session.create_authorization_url(meta["authorization_endpoint"], nonce="n",
-                                              code_verifier=verifier)
-    token = session.fetch_token(meta["token_endpoint"], authorization_response=approve(browser, url),
-                                code_verifier=verifier, timeout=30)
+    url, _ = session.create_authorization_url(
+        meta["authorization_endpoint"], nonce="n", code_verifier=verifier
+    )
+    token = session.fetch_token(
+        meta["token_endpoint"],
+        authorization_response=approve(browser, url),
+        code_verifier=verifier,
+        timeout=30,
+    )
     header, payload, signature = token["id_token"].split(".")
     forged_payload = payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB")
     with pytest.raises(Exception) as excinfo:
         jwt.decode(f"{header}.{forged_payload}.{signature}", keys, algorithms=["RS256"])
     assert "signature" in str(excinfo.value).lower() or excinfo.type.__name__ in {
-        "BadSignatureError", "DecodeError", "InvalidPayloadError"}
+        "BadSignatureError",
+        "DecodeError",
+        "InvalidPayloadError",
+    }
 
 
 def test_demo_department_system_signs_in_over_http(live_server, citizen):
@@ -143,7 +171,9 @@ def test_demo_department_system_signs_in_over_http(live_server, citizen):
     home = browser.get(f"{live_server.url}/demo-dept/", timeout=30)
     assert "登录" in home.text and "张三" not in home.text
 
-    to_provider = browser.get(f"{live_server.url}/demo-dept/login/", allow_redirects=False, timeout=30)
+    to_provider = browser.get(
+        f"{live_server.url}/demo-dept/login/", allow_redirects=False, timeout=30
+    )
     assert to_provider.status_code == 302 and "/o/authorize/" in to_provider.headers["Location"]
     callback = approve(browser, to_provider.headers["Location"])
     assert callback.startswith(f"{live_server.url}/demo-dept/callback/")
@@ -155,7 +185,9 @@ def test_demo_department_system_signs_in_over_http(live_server, citizen):
     out = browser.get(f"{live_server.url}/demo-dept/logout/", allow_redirects=False, timeout=30)
     assert out.status_code == 302 and "/o/logout/" in out.headers["Location"]
     back = browser.get(out.headers["Location"], allow_redirects=False, timeout=30)
-    assert back.status_code == 302 and back.headers["Location"].startswith(f"{live_server.url}/demo-dept/")
+    assert back.status_code == 302 and back.headers["Location"].startswith(
+        f"{live_server.url}/demo-dept/"
+    )
     # the provider session ended: authorising again asks for a login
     again = browser.get(to_provider.headers["Location"], allow_redirects=False, timeout=30)
     assert again.status_code == 302 and "/account/login/" in again.headers["Location"]

@@ -18,7 +18,7 @@ from oauth2_provider.models import get_application_model
 from tongban.core.exceptions import DomainError
 from tongban.core.models import OrgUnit
 from tongban.identity.models import ClientPolicy, User
-from tongban.identity.oidc import selectors, services
+from tongban.identity.oidc import services
 
 GRANTS = {
     "authorization-code": ClientPolicy.Kind.PERSON_SSO,
@@ -41,10 +41,18 @@ class Command(BaseCommand):
         create = sub.add_parser("create-client", help="Register a client; prints id and secret.")
         create.add_argument("--name", required=True)
         create.add_argument("--redirect-uri", action="append", default=[], dest="redirect_uris")
-        create.add_argument("--post-logout-redirect-uri", action="append", default=[],
-                            dest="post_logout_redirect_uris")
-        create.add_argument("--scopes", action="append", default=[],
-                            help='space- or comma-separated, e.g. "openid profile"')
+        create.add_argument(
+            "--post-logout-redirect-uri",
+            action="append",
+            default=[],
+            dest="post_logout_redirect_uris",
+        )
+        create.add_argument(
+            "--scopes",
+            action="append",
+            default=[],
+            help='space- or comma-separated, e.g. "openid profile"',
+        )
         kind = create.add_mutually_exclusive_group()
         kind.add_argument("--confidential", dest="confidential", action="store_true", default=True)
         kind.add_argument("--public", dest="confidential", action="store_false")
@@ -72,14 +80,21 @@ class Command(BaseCommand):
             if org_unit is None:
                 raise CommandError(f"no such org unit: {options['org_unit']}")
         kind = GRANTS[options["grant"]]
-        scopes = _split(options["scopes"]) or (["openid"] if kind == ClientPolicy.Kind.PERSON_SSO else [])
+        scopes = _split(options["scopes"]) or (
+            ["openid"] if kind == ClientPolicy.Kind.PERSON_SSO else []
+        )
         try:
             application, secret = services.register_client(
-                actor=actor, name=options["name"], kind=kind,
+                actor=actor,
+                name=options["name"],
+                kind=kind,
                 redirect_uris=options["redirect_uris"],
                 post_logout_redirect_uris=options["post_logout_redirect_uris"],
-                scopes=scopes, confidential=options["confidential"], org_unit=org_unit,
-                require_otp=options["require_otp"], sector_identifier=options["sector"],
+                scopes=scopes,
+                confidential=options["confidential"],
+                org_unit=org_unit,
+                require_otp=options["require_otp"],
+                sector_identifier=options["sector"],
             )
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
@@ -91,11 +106,24 @@ class Command(BaseCommand):
             self.stdout.write("client_secret: (public client: none, PKCE required)")
 
     def _list(self):
-        clients = get_application_model().objects.filter(
-            policy__isnull=False).select_related("policy").order_by("created")
+        clients = (
+            get_application_model()
+            .objects.filter(policy__isnull=False)
+            .select_related("policy")
+            .order_by("created")
+        )
         for app in clients:
             policy = app.policy
-            self.stdout.write("\t".join([
-                app.client_id, app.name, policy.kind, app.client_type, policy.status,
-                " ".join(policy.allowed_scopes), " ".join(app.redirect_uris.split()),
-            ]))
+            self.stdout.write(
+                "\t".join(
+                    [
+                        app.client_id,
+                        app.name,
+                        policy.kind,
+                        app.client_type,
+                        policy.status,
+                        " ".join(policy.allowed_scopes),
+                        " ".join(app.redirect_uris.split()),
+                    ]
+                )
+            )
