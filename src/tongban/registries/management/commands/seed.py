@@ -33,14 +33,21 @@ class Command(BaseCommand):
         self.stdout.write(f"演示人员：变更 {demo['persons']} 人，{demo['entities']} 个法人")
 
         disable = options["no_progress"] or options["verbosity"] < 1
-        bars = {
-            "persons": tqdm(total=persons, desc="人口", unit="人", disable=disable, file=self.stderr),
-            "entities": tqdm(total=entities, desc="法人", unit="户", disable=disable, file=self.stderr),
-        }
+        totals = {"persons": (persons, "人口", "人"), "entities": (entities, "法人", "户")}
+        bars: dict = {}
+
+        def progress(kind, count):
+            if kind not in bars:  # one bar per phase, opened when the phase starts
+                for bar in bars.values():
+                    bar.close()
+                total, desc, unit = totals[kind]
+                bars[kind] = tqdm(total=total, desc=desc, unit=unit, disable=disable, file=self.stderr)
+            bars[kind].update(count)
+
         try:
             summary = seed_registries(
                 persons=persons, entities=entities, seed=options["seed"], batch_size=batch,
-                progress=lambda kind, n: bars[kind].update(n),
+                progress=progress,
             )
         finally:
             for bar in bars.values():
