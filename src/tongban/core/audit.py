@@ -150,8 +150,30 @@ def _lock_chain() -> None:
         list(AuditEvent.objects.select_for_update().order_by("-seq").values_list("pk")[:1])
 
 
-def record(event_type, *, actor, target=None, org_unit=None, data=None, target_type="",
-           target_id="", target_label="") -> AuditEvent:
+def _chain_head() -> tuple[int, str] | None:
+    """(seq, hash) of the last event (plain SQL: this runs on every append)."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(AuditEvent._meta.db_table)} "  # noqa: S608 - identifiers only
+            f"ORDER BY {quote('seq')} DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def record(
+    event_type,
+    *,
+    actor,
+    target=None,
+    org_unit=None,
+    data=None,
+    target_type="",
+    target_id="",
+    target_label="",
+) -> AuditEvent:
     """Append one event to the chain; must run inside the caller's ``transaction.atomic``.
 
     ``actor``: a user, ``None`` (system) or a string naming a system actor ("worker").
@@ -178,7 +200,7 @@ def record(event_type, *, actor, target=None, org_unit=None, data=None, target_t
         actor_name = str(actor)
 
     _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    last = _chain_head()
     event = AuditEvent(
         seq=(last[0] + 1) if last else 1,
         created_at=timezone.now(),
@@ -246,8 +268,12 @@ def sign_chain_head(*, actor=None, now: datetime | None = None) -> AuditCheckpoi
             target_type="core.auditcheckpoint",
             target_id=str(checkpoint.pk),
             target_label=f"#{seq}",
-            data={"seq": seq, "hash": head_hash, "key_fingerprint": checkpoint.key_fingerprint,
-                  "signed_on": day.isoformat()},
+            data={
+                "seq": seq,
+                "hash": head_hash,
+                "key_fingerprint": checkpoint.key_fingerprint,
+                "signed_on": day.isoformat(),
+            },
         )
         return checkpoint
 
@@ -324,7 +350,8 @@ def _check_signatures(checkpoints) -> ChainProblem | None:
             public_key = None
         if public_key is None:
             return _problem(
-                Problem.CHECKPOINT_UNKNOWN_KEY, cp.seq,
+                Problem.CHECKPOINT_UNKNOWN_KEY,
+                cp.seq,
                 f"签名检查点 {label} 的签名密钥 {cp.key_fingerprint} 未知",
                 f"checkpoint {label} was signed with an unknown key {cp.key_fingerprint}",
                 checkpoint_id=cp.pk,
@@ -336,7 +363,8 @@ def _check_signatures(checkpoints) -> ChainProblem | None:
             valid = False
         if not valid:
             return _problem(
-                Problem.CHECKPOINT_INVALID, cp.seq,
+                Problem.CHECKPOINT_INVALID,
+                cp.seq,
                 f"签名检查点 {label} 的签名无效",
                 f"checkpoint {label} has an invalid signature",
                 checkpoint_id=cp.pk,
@@ -374,45 +402,84 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainVerification:
                 last = event.seq - 1
                 span = f"第 {expected} 号" if last == expected else f"第 {expected}–{last} 号"
                 span_en = f"#{expected}" if last == expected else f"#{expected}–#{last}"
-                return fail(_problem(
-                    Problem.DELETED, expected,
-                    f"{span}事件缺失（已被删除）", f"event {span_en} is missing (deleted)",
-                    first_missing=expected, last_missing=last,
-                ), count, expected - 1, prev_hash)
-            return fail(_problem(  # seq below expected cannot happen with a unique seq
-                Problem.MODIFIED, event.seq, f"第 {event.seq} 号事件序号异常",
-                f"event #{event.seq} has an unexpected sequence number",
-            ), count, expected - 1, prev_hash)
+                return fail(
+                    _problem(
+                        Problem.DELETED,
+                        expected,
+                        f"{span}事件缺失（已被删除）",
+                        f"event {span_en} is missing (deleted)",
+                        first_missing=expected,
+                        last_missing=last,
+                    ),
+                    count,
+                    expected - 1,
+                    prev_hash,
+                )
+            return fail(
+                _problem(  # seq below expected cannot happen with a unique seq
+                    Problem.MODIFIED,
+                    event.seq,
+                    f"第 {event.seq} 号事件序号异常",
+                    f"event #{event.seq} has an unexpected sequence number",
+                ),
+                count,
+                expected - 1,
+                prev_hash,
+            )
         if event_digest(event) != event.hash:
             original = _original_seq(event)
             if original is not None and original != event.seq:
-                return fail(_problem(
-                    Problem.REORDERED, event.seq,
-                    f"第 {event.seq} 号位置上的事件原为第 {original} 号（顺序被调换）",
-                    f"the event at #{event.seq} was written as #{original} (reordered)",
-                    original_seq=original,
-                ), count, expected - 1, prev_hash)
-            return fail(_problem(
-                Problem.MODIFIED, event.seq,
-                f"第 {event.seq} 号事件内容被修改（哈希不符）",
-                f"event #{event.seq} was modified (hash mismatch)",
-            ), count, expected - 1, prev_hash)
+                return fail(
+                    _problem(
+                        Problem.REORDERED,
+                        event.seq,
+                        f"第 {event.seq} 号位置上的事件原为第 {original} 号（顺序被调换）",
+                        f"the event at #{event.seq} was written as #{original} (reordered)",
+                        original_seq=original,
+                    ),
+                    count,
+                    expected - 1,
+                    prev_hash,
+                )
+            return fail(
+                _problem(
+                    Problem.MODIFIED,
+                    event.seq,
+                    f"第 {event.seq} 号事件内容被修改（哈希不符）",
+                    f"event #{event.seq} was modified (hash mismatch)",
+                ),
+                count,
+                expected - 1,
+                prev_hash,
+            )
         if event.prev_hash != prev_hash:
             rewritten = max(event.seq - 1, 1)
-            return fail(_problem(
-                Problem.MODIFIED, rewritten,
-                f"第 {rewritten} 号事件被改写（与后一事件的链接不符）",
-                f"event #{rewritten} was rewritten (the link from event #{event.seq} does not match)",
-            ), count, expected - 1, prev_hash)
+            return fail(
+                _problem(
+                    Problem.MODIFIED,
+                    rewritten,
+                    f"第 {rewritten} 号事件被改写（与后一事件的链接不符）",
+                    f"event #{rewritten} was rewritten (the link from event #{event.seq} does not match)",
+                ),
+                count,
+                expected - 1,
+                prev_hash,
+            )
         for cp in by_seq.get(event.seq, ()):
             if cp.hash != event.hash:
-                return fail(_problem(
-                    Problem.CHECKPOINT_MISMATCH, event.seq,
-                    f"第 {event.seq} 号事件与 {cp.signed_on.isoformat()} 的签名检查点不符（链被改写）",
-                    f"event #{event.seq} does not match the checkpoint signed on "
-                    f"{cp.signed_on.isoformat()} (chain rewritten)",
-                    checkpoint_id=cp.pk,
-                ), count, expected - 1, prev_hash)
+                return fail(
+                    _problem(
+                        Problem.CHECKPOINT_MISMATCH,
+                        event.seq,
+                        f"第 {event.seq} 号事件与 {cp.signed_on.isoformat()} 的签名检查点不符（链被改写）",
+                        f"event #{event.seq} does not match the checkpoint signed on "
+                        f"{cp.signed_on.isoformat()} (chain rewritten)",
+                        checkpoint_id=cp.pk,
+                    ),
+                    count,
+                    expected - 1,
+                    prev_hash,
+                )
         count += 1
         prev_hash = event.hash
         expected += 1
@@ -422,21 +489,34 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainVerification:
     if checkpoints:
         latest = max(checkpoints, key=lambda cp: cp.seq)
         if latest.seq > head_seq:
-            return fail(_problem(
-                Problem.TRUNCATED, head_seq + 1,
-                f"审计链被截断：{latest.signed_on.isoformat()} 的签名检查点覆盖到第 {latest.seq} 号事件，"
-                f"当前只到第 {head_seq} 号",
-                f"chain truncated: the checkpoint signed on {latest.signed_on.isoformat()} covers "
-                f"event #{latest.seq} but the chain ends at #{head_seq}",
-                checkpoint_id=latest.pk, checkpoint_seq=latest.seq,
-            ), count, head_seq, head_hash)
+            return fail(
+                _problem(
+                    Problem.TRUNCATED,
+                    head_seq + 1,
+                    f"审计链被截断：{latest.signed_on.isoformat()} 的签名检查点覆盖到第 {latest.seq} 号事件，"
+                    f"当前只到第 {head_seq} 号",
+                    f"chain truncated: the checkpoint signed on {latest.signed_on.isoformat()} covers "
+                    f"event #{latest.seq} but the chain ends at #{head_seq}",
+                    checkpoint_id=latest.pk,
+                    checkpoint_seq=latest.seq,
+                ),
+                count,
+                head_seq,
+                head_hash,
+            )
     return ChainVerification(True, count, head_seq, head_hash, len(checkpoints))
 
 
 # --- reads for the console -------------------------------------------------------------------
-def filter_events(*, event_type: str = "", actor: str = "", target: str = "",
-                  date_from: date | None = None, date_to: date | None = None,
-                  org_unit: OrgUnit | None = None):
+def filter_events(
+    *,
+    event_type: str = "",
+    actor: str = "",
+    target: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    org_unit: OrgUnit | None = None,
+):
     """Events newest first, filtered as in the console (all filters optional).
 
     ``event_type``: exact type, or a prefix ending in "." (``cases.``); ``actor``: part of
@@ -447,8 +527,11 @@ def filter_events(*, event_type: str = "", actor: str = "", target: str = "",
 
     qs = AuditEvent.objects.all()
     if event_type:
-        qs = qs.filter(event_type__startswith=event_type) if event_type.endswith(".") else \
-            qs.filter(event_type=event_type)
+        qs = (
+            qs.filter(event_type__startswith=event_type)
+            if event_type.endswith(".")
+            else qs.filter(event_type=event_type)
+        )
     if actor:
         qs = qs.filter(actor_name__icontains=actor)
     if target:
@@ -457,10 +540,14 @@ def filter_events(*, event_type: str = "", actor: str = "", target: str = "",
     if date_from:
         qs = qs.filter(created_at__gte=datetime.combine(date_from, datetime.min.time(), tz))
     if date_to:
-        qs = qs.filter(created_at__lt=datetime.combine(date_to, datetime.min.time(), tz)
-                       + timedelta(days=1))
+        qs = qs.filter(
+            created_at__lt=datetime.combine(date_to, datetime.min.time(), tz) + timedelta(days=1)
+        )
     if org_unit is not None:
-        units = OrgUnit.objects.filter(path__startswith=org_unit.path) if org_unit.path else \
-            OrgUnit.objects.filter(pk=org_unit.pk)
+        units = (
+            OrgUnit.objects.filter(path__startswith=org_unit.path)
+            if org_unit.path
+            else OrgUnit.objects.filter(pk=org_unit.pk)
+        )
         qs = qs.filter(org_unit_id__in=units.values("pk"))
     return qs.order_by("-seq")

@@ -88,8 +88,9 @@ def _read_data_file(path: str) -> tuple[dict[date, Entry], dict[int, YearInfo]]:
                 entries[day] = Entry(day, Kind.HOLIDAY, holiday["name"], Source.DATA)
                 day += timedelta(days=1)
         for workday in block.get("workdays") or []:
-            entries[workday["date"]] = Entry(workday["date"], Kind.WORKDAY, workday["name"],
-                                             Source.DATA)
+            entries[workday["date"]] = Entry(
+                workday["date"], Kind.WORKDAY, workday["name"], Source.DATA
+            )
     return entries, years
 
 
@@ -195,8 +196,9 @@ def load_calendar_data(*, actor=None, path: Path | None = None) -> dict[str, int
         for day, entry in sorted(entries.items()):
             row = existing.get(day)
             if row is None:
-                new_rows.append(CalendarDay(date=day, kind=entry.kind, name=entry.name,
-                                            source=Source.DATA))
+                new_rows.append(
+                    CalendarDay(date=day, kind=entry.kind, name=entry.name, source=Source.DATA)
+                )
                 counts["created"] += 1
             elif row.source == Source.OPERATOR:
                 counts["kept"] += 1
@@ -208,9 +210,13 @@ def load_calendar_data(*, actor=None, path: Path | None = None) -> dict[str, int
                 counts["unchanged"] += 1
         CalendarDay.objects.bulk_create(new_rows)
         if counts["created"] or counts["updated"]:
-            audit.record("core.calendar_data_loaded", actor=actor,
-                         target_type="core.calendarday", target_label=str(path or DATA_FILE.name),
-                         data={"new": counts})
+            audit.record(
+                "core.calendar_data_loaded",
+                actor=actor,
+                target_type="core.calendarday",
+                target_label=str(path or DATA_FILE.name),
+                data={"new": counts},
+            )
         _after_change()
     return counts
 
@@ -243,9 +249,14 @@ def set_calendar_day(*, actor, day: date, kind: str, name: str = "") -> Calendar
             row = CalendarDay(date=day)
         row.kind, row.name, row.source, row.updated_by = kind, name, Source.OPERATOR, actor
         row.save()
-        audit.record("core.calendar_day_changed", actor=actor, target=row,
-                     target_id=day.isoformat(), target_label=f"{day.isoformat()} {name}".strip(),
-                     data={"old": old, "new": {"kind": kind, "name": name}})
+        audit.record(
+            "core.calendar_day_changed",
+            actor=actor,
+            target=row,
+            target_id=day.isoformat(),
+            target_label=f"{day.isoformat()} {name}".strip(),
+            data={"old": old, "new": {"kind": kind, "name": name}},
+        )
         _after_change()
     return row
 
@@ -254,7 +265,9 @@ def reset_calendar_day(*, actor, day: date) -> CalendarDay | None:
     """Undo an operator edit: the day follows the data file again (or the ordinary rule)."""
     _check_operator(actor)
     with transaction.atomic():
-        row = CalendarDay.objects.select_for_update().filter(date=day, source=Source.OPERATOR).first()
+        row = (
+            CalendarDay.objects.select_for_update().filter(date=day, source=Source.OPERATOR).first()
+        )
         if row is None:
             raise DomainError(Errors.NOT_OVERRIDDEN, _("该日期没有运营人员的修改。"), "date")
         old = {"kind": row.kind, "name": row.name, "source": row.source}
@@ -263,11 +276,21 @@ def reset_calendar_day(*, actor, day: date) -> CalendarDay | None:
             row.delete()
             new, result = None, None
         else:
-            row.kind, row.name, row.source, row.updated_by = entry.kind, entry.name, Source.DATA, actor
+            row.kind, row.name, row.source, row.updated_by = (
+                entry.kind,
+                entry.name,
+                Source.DATA,
+                actor,
+            )
             row.save()
             new, result = {"kind": entry.kind, "name": entry.name, "source": Source.DATA}, row
-        audit.record("core.calendar_day_reset", actor=actor, target_type="core.calendarday",
-                     target_id=day.isoformat(), target_label=day.isoformat(),
-                     data={"old": old, "new": new})
+        audit.record(
+            "core.calendar_day_reset",
+            actor=actor,
+            target_type="core.calendarday",
+            target_id=day.isoformat(),
+            target_label=day.isoformat(),
+            data={"old": old, "new": new},
+        )
         _after_change()
     return result

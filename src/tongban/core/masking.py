@@ -95,7 +95,7 @@ def mask_address(value) -> str:
         match = pattern.match(rest)
         if match:
             kept += match.group(0)
-            rest = rest[match.end():]
+            rest = rest[match.end() :]
     return kept + "****" if rest else kept
 
 
@@ -140,15 +140,30 @@ def mask_text(text: str) -> str:
 
 # Keys in JSON data (audit ``data``, API payloads) that hold PII of a known kind.
 PII_KEYS = {
-    "id_number": "id_number", "id_no": "id_number", "citizen_id": "id_number",
-    "legal_rep_id_number": "id_number", "legal_representative_id": "id_number",
-    "mobile": "mobile", "phone": "mobile", "telephone": "mobile", "contact_phone": "mobile",
+    "id_number": "id_number",
+    "id_no": "id_number",
+    "citizen_id": "id_number",
+    "legal_rep_id_number": "id_number",
+    "legal_representative_id": "id_number",
+    "mobile": "mobile",
+    "phone": "mobile",
+    "telephone": "mobile",
+    "contact_phone": "mobile",
     "contact_mobile": "mobile",
-    "real_name": "name", "person_name": "name", "applicant_name": "name", "holder_name": "name",
-    "contact_name": "name", "legal_representative": "name", "legal_rep_name": "name",
-    "address": "address", "household_address": "address", "home_address": "address",
+    "real_name": "name",
+    "person_name": "name",
+    "applicant_name": "name",
+    "holder_name": "name",
+    "contact_name": "name",
+    "legal_representative": "name",
+    "legal_rep_name": "name",
+    "address": "address",
+    "household_address": "address",
+    "home_address": "address",
     "contact_address": "address",
-    "bank_account": "bank_account", "account_number": "bank_account", "card_number": "bank_account",
+    "bank_account": "bank_account",
+    "account_number": "bank_account",
+    "card_number": "bank_account",
 }
 
 

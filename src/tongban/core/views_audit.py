@@ -21,22 +21,33 @@ PERSON_TARGET_TYPES = {"identity.user"}
 
 
 class AuditFilterForm(forms.Form):
-    event_type = forms.CharField(label=_("事件类型"), required=False, max_length=100,
-                                 help_text=_("完整类型，或以“.”结尾的前缀，如 cases."))
+    event_type = forms.CharField(
+        label=_("事件类型"),
+        required=False,
+        max_length=100,
+        help_text=_("完整类型，或以“.”结尾的前缀，如 cases."),
+    )
     actor = forms.CharField(label=_("操作人"), required=False, max_length=100)
-    target = forms.CharField(label=_("对象"), required=False, max_length=200,
-                             help_text=_("对象编号或名称"))
-    date_from = forms.DateField(label=_("开始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("结束日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    org_unit = forms.ModelChoiceField(label=_("组织机构"), required=False,
-                                      queryset=OrgUnit.objects.filter(is_active=True))
+    target = forms.CharField(
+        label=_("对象"), required=False, max_length=200, help_text=_("对象编号或名称")
+    )
+    date_from = forms.DateField(
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    org_unit = forms.ModelChoiceField(
+        label=_("组织机构"), required=False, queryset=OrgUnit.objects.filter(is_active=True)
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and \
-                cleaned["date_from"] > cleaned["date_to"]:
+        if (
+            cleaned.get("date_from")
+            and cleaned.get("date_to")
+            and cleaned["date_from"] > cleaned["date_to"]
+        ):
             self.add_error("date_to", _("结束日期不能早于开始日期。"))
         return cleaned
 
@@ -62,8 +73,13 @@ def audit_list(request):
         rows.append((event, _masked_label(event, visible(event.org_unit_id, subject))))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
-               "can_verify": permissions.has_perm(request.user, permissions.CORE_VERIFY_AUDIT)}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_verify": permissions.has_perm(request.user, permissions.CORE_VERIFY_AUDIT),
+    }
     template = "console/audit_list_results.html" if request.htmx else "console/audit_list.html"
     return render(request, template, context)
 

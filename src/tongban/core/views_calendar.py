@@ -26,8 +26,9 @@ manage_calendar = permissions.require_perm_page(permissions.CORE_MANAGE_CALENDAR
 class CalendarDayForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("类型"), choices=CalendarDay.Kind.choices)
-    name = forms.CharField(label=_("名称"), required=False, max_length=50,
-                           help_text=_("如：春节、国庆节调休"))
+    name = forms.CharField(
+        label=_("名称"), required=False, max_length=50, help_text=_("如：春节、国庆节调休")
+    )
 
 
 def _year(request) -> int:
@@ -51,8 +52,10 @@ def calendar_list(request):
         if form.is_valid():
             try:
                 row = calendar.set_calendar_day(
-                    actor=request.user, day=form.cleaned_data["date"],
-                    kind=form.cleaned_data["kind"], name=form.cleaned_data["name"],
+                    actor=request.user,
+                    day=form.cleaned_data["date"],
+                    kind=form.cleaned_data["kind"],
+                    name=form.cleaned_data["name"],
                 )
             except DomainError as exc:
                 exc.add_to_form(form)
@@ -60,8 +63,13 @@ def calendar_list(request):
                 messages.success(request, _t("已保存 %(date)s。") % {"date": row.date.isoformat()})
                 return redirect(_url(row.date.year))
     else:
-        form = CalendarDayForm(initial={"date": date(year, 1, 1) if year != timezone.localdate().year
-                                        else timezone.localdate()})
+        form = CalendarDayForm(
+            initial={
+                "date": date(year, 1, 1)
+                if year != timezone.localdate().year
+                else timezone.localdate()
+            }
+        )
     years = calendar.data_file_years()
     context = {
         "form": form,
@@ -97,6 +105,9 @@ def calendar_reset(request, day: str):
 @manage_calendar
 def calendar_load(request):
     counts = calendar.load_calendar_data(actor=request.user)
-    messages.success(request, _t("已从数据文件载入：新增 %(created)d，更新 %(updated)d，保留运营修改 %(kept)d。")
-                     % counts)
+    messages.success(
+        request,
+        _t("已从数据文件载入：新增 %(created)d，更新 %(updated)d，保留运营修改 %(kept)d。")
+        % counts,
+    )
     return redirect(_url(_year(request)))

@@ -57,7 +57,11 @@ class AuditEvent(AppendOnlyModel):
     )
     actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
     org_unit = models.ForeignKey(
-        "core.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        "core.OrgUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
         related_name="+",
     )
     target_type = models.CharField(max_length=100, blank=True)

@@ -28,7 +28,10 @@ class CalendarDay(models.Model):
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.DATA)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

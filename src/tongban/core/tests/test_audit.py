@@ -67,7 +67,10 @@ def test_record_takes_target_and_its_org_unit(db, clerk, citizen, gz_market_dept
         system = audit.record("core.thing_done", actor=None, org_unit=gz_market_dept)
         named = audit.record("core.thing_done", actor="worker")
     assert (event.target_type, event.target_id, event.target_label) == (
-        "identity.user", str(citizen.pk), "张三")
+        "identity.user",
+        str(citizen.pk),
+        "张三",
+    )
     assert system.actor_id is None and system.actor_name == "system"
     assert system.org_unit_id == gz_market_dept.pk
     assert named.actor_name == "worker"
@@ -97,8 +100,7 @@ def test_digest_is_stable_after_a_database_round_trip(db, citizen):
         "empty": "",
     }
     with transaction.atomic():
-        event = audit.record("core.thing_done", actor=citizen, data=data,
-                             target_label="x" * 500)
+        event = audit.record("core.thing_done", actor=citizen, data=data, target_label="x" * 500)
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.data == event.data
     assert stored.created_at == event.created_at  # microseconds kept
@@ -228,7 +230,9 @@ def test_rewritten_chain_is_caught_by_the_checkpoint(chain):
         if event.seq == 6:
             event.data = {"i": "forged"}
         event.hash = audit.event_digest(event)
-        raw().filter(pk=event.pk).update(data=event.data, prev_hash=event.prev_hash, hash=event.hash)
+        raw().filter(pk=event.pk).update(
+            data=event.data, prev_hash=event.prev_hash, hash=event.hash
+        )
         prev = event.hash
     result = audit.verify_chain()
     assert (result.problem.kind, result.problem.seq) == ("checkpoint_mismatch", 6)

@@ -14,14 +14,29 @@ VERIFY = reverse("console:audit_verify")
 @pytest.fixture
 def events(db, citizen, clerk, gz_market_dept, sz_market_dept):
     with transaction.atomic():
-        audit.record("identity.user_registered", actor=citizen, target=citizen,
-                     data={"new": {"id_number": citizen.id_number, "mobile": citizen.mobile}})
-        audit.record("cases.case_accepted", actor=clerk, org_unit=gz_market_dept,
-                     target_type="cases.case", target_id="GZ-001", target_label="个体工商户设立登记",
-                     data={"old": "submitted", "new": "accepted",
-                           "note": "申请人电话 13800138000"})
-        audit.record("cases.case_accepted", actor=clerk, org_unit=sz_market_dept,
-                     target_type="cases.case", target_id="SZ-001", target_label="食品经营许可")
+        audit.record(
+            "identity.user_registered",
+            actor=citizen,
+            target=citizen,
+            data={"new": {"id_number": citizen.id_number, "mobile": citizen.mobile}},
+        )
+        audit.record(
+            "cases.case_accepted",
+            actor=clerk,
+            org_unit=gz_market_dept,
+            target_type="cases.case",
+            target_id="GZ-001",
+            target_label="个体工商户设立登记",
+            data={"old": "submitted", "new": "accepted", "note": "申请人电话 13800138000"},
+        )
+        audit.record(
+            "cases.case_accepted",
+            actor=clerk,
+            org_unit=sz_market_dept,
+            target_type="cases.case",
+            target_id="SZ-001",
+            target_label="食品经营许可",
+        )
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -55,8 +70,9 @@ def test_auditor_and_operator_see_the_list(request, client, events, persona):
     assert "校验审计链" in body
 
 
-def test_list_query_count_does_not_grow_with_rows(client, auditor, events, citizen,
-                                                  django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    client, auditor, events, citizen, django_assert_max_num_queries
+):
     login(client, auditor)
     with django_assert_max_num_queries(12) as few:
         client.get(LIST)

@@ -33,26 +33,29 @@ def test_2027_is_provisional_and_data_years_are_covered(db):
     assert not calendar.is_working_day(D(2027, 10, 1))
 
 
-@pytest.mark.parametrize("day, working", [
-    (D(2025, 1, 26), True),    # Sunday, 春节调休上班
-    (D(2025, 1, 28), False),   # 除夕, holiday
-    (D(2025, 2, 4), False),    # last day of 春节
-    (D(2025, 2, 5), True),     # back to work
-    (D(2025, 2, 8), True),     # Saturday, 调休上班
-    (D(2025, 2, 9), False),    # ordinary Sunday
-    (D(2024, 2, 9), True),     # 2024 除夕 was a working day
-    (D(2024, 2, 18), True),    # Sunday, 调休上班
-    (D(2025, 10, 8), False),   # National Day + Mid-Autumn 2025: 8 days
-    (D(2025, 10, 11), True),   # Saturday, 调休上班
-    (D(2026, 1, 4), True),     # Sunday after 元旦 2026
-    (D(2026, 2, 23), False),   # 春节 2026 ends Monday
-    (D(2026, 2, 28), True),    # Saturday, 调休上班
-    (D(2026, 9, 20), True),    # Sunday before National Day 2026
-    (D(2026, 10, 7), False),
-    (D(2026, 10, 10), True),
-    (D(2026, 3, 3), True),     # ordinary Tuesday
-    (D(2026, 3, 7), False),    # ordinary Saturday
-])
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (D(2025, 1, 26), True),  # Sunday, 春节调休上班
+        (D(2025, 1, 28), False),  # 除夕, holiday
+        (D(2025, 2, 4), False),  # last day of 春节
+        (D(2025, 2, 5), True),  # back to work
+        (D(2025, 2, 8), True),  # Saturday, 调休上班
+        (D(2025, 2, 9), False),  # ordinary Sunday
+        (D(2024, 2, 9), True),  # 2024 除夕 was a working day
+        (D(2024, 2, 18), True),  # Sunday, 调休上班
+        (D(2025, 10, 8), False),  # National Day + Mid-Autumn 2025: 8 days
+        (D(2025, 10, 11), True),  # Saturday, 调休上班
+        (D(2026, 1, 4), True),  # Sunday after 元旦 2026
+        (D(2026, 2, 23), False),  # 春节 2026 ends Monday
+        (D(2026, 2, 28), True),  # Saturday, 调休上班
+        (D(2026, 9, 20), True),  # Sunday before National Day 2026
+        (D(2026, 10, 7), False),
+        (D(2026, 10, 10), True),
+        (D(2026, 3, 3), True),  # ordinary Tuesday
+        (D(2026, 3, 7), False),  # ordinary Saturday
+    ],
+)
 def test_is_working_day(db, day, working):
     assert calendar.is_working_day(day) is working
 
@@ -144,8 +147,10 @@ def test_operator_edit_overrides_data_and_survives_reload(db, operator):
     assert CalendarDay.objects.get(date=D(2026, 2, 28)).kind == "regular"
     event = AuditEvent.objects.filter(event_type="core.calendar_day_changed").first()
     assert event.actor_id == operator.pk
-    assert event.data == {"old": {"kind": "workday", "name": "春节调休", "source": "data"},
-                          "new": {"kind": "regular", "name": ""}}
+    assert event.data == {
+        "old": {"kind": "workday", "name": "春节调休", "source": "data"},
+        "new": {"kind": "regular", "name": ""},
+    }
 
 
 def test_reset_restores_the_data_file(db, operator):
@@ -169,11 +174,14 @@ def test_reset_without_an_edit_is_refused(db, operator):
     assert AuditEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("kwargs, code", [
-    ({"day": D(2026, 3, 3), "kind": "vacation"}, "invalid_kind"),
-    ({"day": D(1999, 12, 31), "kind": "holiday"}, "date_out_of_range"),
-    ({"day": D(2026, 3, 3), "kind": "holiday", "name": "长" * 51}, "name_too_long"),
-])
+@pytest.mark.parametrize(
+    "kwargs, code",
+    [
+        ({"day": D(2026, 3, 3), "kind": "vacation"}, "invalid_kind"),
+        ({"day": D(1999, 12, 31), "kind": "holiday"}, "date_out_of_range"),
+        ({"day": D(2026, 3, 3), "kind": "holiday", "name": "长" * 51}, "name_too_long"),
+    ],
+)
 def test_bad_edits_are_refused_and_change_nothing(db, operator, kwargs, code):
     with pytest.raises(DomainError) as excinfo:
         calendar.set_calendar_day(actor=operator, **kwargs)

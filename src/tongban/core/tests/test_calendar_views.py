@@ -19,8 +19,10 @@ def fresh_cache():
     calendar.invalidate_cache()
 
 
-@pytest.mark.parametrize("persona", ["citizen", "outsider", "clerk", "approver", "dept_admin",
-                                     "auditor", "other_city_clerk"])
+@pytest.mark.parametrize(
+    "persona",
+    ["citizen", "outsider", "clerk", "approver", "dept_admin", "auditor", "other_city_clerk"],
+)
 def test_others_are_forbidden_and_change_nothing(request, client, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(LIST).status_code == 403
@@ -54,12 +56,15 @@ def test_htmx_year_switch_returns_the_partial(client, operator):
 
 def test_operator_sets_and_resets_a_day(client, operator):
     client.force_login(operator)
-    response = client.post(LIST + "?year=2026", {"date": "2026-03-03", "kind": "holiday",
-                                                 "name": "台风停工"})
+    response = client.post(
+        LIST + "?year=2026", {"date": "2026-03-03", "kind": "holiday", "name": "台风停工"}
+    )
     assert response.status_code == 302
     assert not calendar.is_working_day(date(2026, 3, 3))
-    assert AuditEvent.objects.filter(event_type="core.calendar_day_changed",
-                                     actor=operator).count() == 1
+    assert (
+        AuditEvent.objects.filter(event_type="core.calendar_day_changed", actor=operator).count()
+        == 1
+    )
     response = client.post(reverse("console:calendar_reset", args=["2026-03-03"]))
     assert response.status_code == 302
     assert calendar.is_working_day(date(2026, 3, 3))

@@ -16,13 +16,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="校验审计链 / verify the chain and its checkpoints")
-        sub.add_parser("sign-head", help="签名当前链头（每日一次）/ sign the chain head (once a day)")
+        sub.add_parser(
+            "sign-head", help="签名当前链头（每日一次）/ sign the chain head (once a day)"
+        )
 
     def handle(self, *args, **options):
         if options["action"] == "verify":
             result = audit.verify_chain()
             if result.ok:
-                self.stdout.write(f"OK: {result.count} events, head {result.head_hash or audit.GENESIS_HASH}")
+                self.stdout.write(
+                    f"OK: {result.count} events, head {result.head_hash or audit.GENESIS_HASH}"
+                )
                 if result.checkpoints:
                     self.stdout.write(f"   {result.checkpoints} signed checkpoint(s) verified")
                 return
