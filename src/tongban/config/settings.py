@@ -31,7 +31,7 @@ SITE_URL = env("TONGBAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # SM4 master keys for envelope encryption at rest: "kid:32-hex-chars".
 # TONGBAN_MASTER_KEY is the active key; TONGBAN_MASTER_KEYS_OLD lists retired keys
-# ("kid:hex,kid:hex") that can still decrypt until `tongban keys rotate` re-wraps.
+# ("kid:hex,kid:hex") that can still decrypt until `tongban keys rotate-master` re-wraps.
 MASTER_KEY = env_secret("TONGBAN_MASTER_KEY", DEMO_MASTER_KEY)
 MASTER_KEYS_OLD = env_list("TONGBAN_MASTER_KEYS_OLD")
 
@@ -175,6 +175,19 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("TONGBAN_WORKER_HEARTBEAT_MAX_AGE", 120)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OIDC_RSA_PRIVATE_KEY = env_secret("TONGBAN_OIDC_RSA_PRIVATE_KEY")  # PEM; demo key generated if empty
 
+# Login second factor: always | new_device (L2+ accounts on an unknown device) | never
+# (a client that requires it still asks). Lockout and rate limits for logins and SMS codes.
+TONGBAN_LOGIN_OTP = env("TONGBAN_LOGIN_OTP", "always")
+TONGBAN_LOGIN_MAX_FAILURES = env_int("TONGBAN_LOGIN_MAX_FAILURES", 5)
+TONGBAN_LOGIN_FAILURE_WINDOW = env_int("TONGBAN_LOGIN_FAILURE_WINDOW", 15 * 60)
+TONGBAN_LOGIN_LOCKOUT_SECONDS = env_int("TONGBAN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+TONGBAN_LOGIN_IP_FAILURE_LIMIT = env_int("TONGBAN_LOGIN_IP_FAILURE_LIMIT", 30)
+TONGBAN_OTP_TTL = env_int("TONGBAN_OTP_TTL", 300)
+TONGBAN_OTP_MAX_ATTEMPTS = env_int("TONGBAN_OTP_MAX_ATTEMPTS", 5)
+TONGBAN_OTP_RESEND_SECONDS = env_int("TONGBAN_OTP_RESEND_SECONDS", 60)
+TONGBAN_OTP_IP_HOURLY_LIMIT = env_int("TONGBAN_OTP_IP_HOURLY_LIMIT", 20)
+TONGBAN_OTP_MOBILE_HOURLY_LIMIT = env_int("TONGBAN_OTP_MOBILE_HOURLY_LIMIT", 10)
+
 # SMS gateway adapter (dotted path); the simulator keeps an outbox for operators.
 SMS_BACKEND = env(
     "TONGBAN_SMS_BACKEND", "tongban.identity.sms.SimulatorSmsBackend" if SIMULATORS_ENABLED else ""
@@ -183,6 +196,8 @@ FACE_CHECK_BACKEND = env(
     "TONGBAN_FACE_CHECK_BACKEND",
     "tongban.identity.facecheck.SimulatorFaceCheck" if SIMULATORS_ENABLED else "",
 )
+# Face-check simulator outcome: pass | liveness_failed | mismatch (demo and tests only).
+FACE_CHECK_SIMULATOR_RESULT = env("TONGBAN_FACE_CHECK_SIMULATOR_RESULT", "pass")
 
 LOGGING = {
     "version": 1,
