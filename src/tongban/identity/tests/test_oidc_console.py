@@ -316,3 +316,14 @@ def test_machine_client_cannot_use_authorization_code(client, machine, citizen):
     )
     assert response.status_code == 400
     assert not AccessToken.objects.exists()
+
+
+# --- settings: development signing key ---------------------------------------------------
+def test_development_key_is_generated_once_and_kept(tmp_path):
+    from tongban.config.oidc import ensure_development_key
+
+    path = tmp_path / "oidc-rsa.pem"
+    first = ensure_development_key(path)
+    assert first.startswith("-----BEGIN PRIVATE KEY-----")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert ensure_development_key(path) == first
