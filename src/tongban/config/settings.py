@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.registries",
     "tongban.identity",
+    "tongban.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,145 @@
+"""The demo province: one idempotent seed through the apps' own service functions.
+
+``seed_demo_province()`` builds org units from the shared province data, fills the
+registries, creates the platform key, demo staff and citizens (registered, real-name
+verified and bound to their company through the same services a person would use) and the
+demo department system's OIDC client. Running it again changes nothing. It refuses to run
+in production.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from tongban.core import orgunits
+from tongban.core.crypto import keys
+from tongban.core.models import OrgUnit, RoleAssignment
+from tongban.identity.models import CompanyAccount, SmsMessage, User
+from tongban.identity.oidc.services import ensure_demo_client
+from tongban.identity.services import accounts, companies, staff
+from tongban.registries import services as registries
+from tongban.registries.models import Person
+
+DEMO_PASSWORD = "Tongban#2026"
+DEMO_PERSONS = 10_000
+DEMO_ENTITIES = 2_000
+DEMO_SEED = 2026
+
+# (username, name, role, division code, department or None for the region, covers children)
+DEMO_STAFF = [
+    ("operator", "周运营", "operator", "440000", None, True),
+    ("auditor", "吴审计", "auditor", "440000", None, True),
+    ("gz_admin", "钱管理", "dept_admin", "440100", "市场监督管理局", True),
+    ("th_clerk", "王窗口", "window_clerk", "440106", "市场监督管理局", False),
+    ("th_approver", "赵审批", "approver", "440106", "市场监督管理局", False),
+    ("ft_clerk", "孙窗口", "window_clerk", "440304", "市场监督管理局", False),
+]
+# Registered, L2-verified citizens (registry demo persons). 张三 (440106199001011235) is left
+# unregistered on purpose: a newcomer can try registration with him.
+DEMO_CITIZENS = [
+    ("440106199203150049", "王芳", "13700137000", None),
+    ("440304198505050020", "李四", "13900139000", "914403047391202117"),
+]
+NEWCOMER = ("440106199001011235", "张三", "13800138000", "91440106739120115G")
+
+
+@dataclass
+class SeedReport:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def _staff_unit(division_code: str, department: str | None) -> OrgUnit:
+    unit = (orgunits.department_unit(division_code, department) if department
+            else orgunits.region_unit(division_code))
+    if unit is None:
+        raise ImproperlyConfigured(f"demo org unit missing: {division_code} {department or ''}")
+    return unit
+
+
+def _ensure_staff(report: SeedReport) -> None:
+    for username, name, role, division_code, department, covers in DEMO_STAFF:
+        if User.objects.filter(username=username).exists():
+            continue
+        unit = _staff_unit(division_code, department)
+        # Demo staff have no mobile: they log in with a password only, so an operator can
+        # always reach the SMS outbox.
+        staff.create_staff(
+            username=username, name=name, mobile="", password=DEMO_PASSWORD,
+            roles=[staff.RoleSpec(org_unit=unit, role=role, covers_children=covers)],
+            actor=staff.SYSTEM,
+        )
+        report.add(f"staff {username}")
+
+
+def _latest_code(mobile: str) -> str:
+    message = SmsMessage.objects.filter(mobile=mobile).order_by("-created_at", "-id").first()
+    match = re.search(r"\d{6}", message.text if message else "")
+    if match is None:
+        raise ImproperlyConfigured("the SMS simulator must be on to seed demo citizens")
+    return match.group()
+
+
+def _ensure_citizen(id_number: str, name: str, mobile: str, uscc: str | None,
+                    report: SeedReport) -> None:
+    user = User.objects.filter(id_number=id_number).first()
+    if user is None:
+        accounts.send_registration_code(mobile)
+        user = accounts.register_natural_person(
+            id_number=id_number, name=name, mobile=mobile, password=DEMO_PASSWORD,
+            otp_code=_latest_code(mobile),
+        )
+        report.add(f"citizen {name}")
+    if user.realname_level < User.Level.L2:
+        accounts.verify_realname_l2(user, actor=user)
+    if uscc and not CompanyAccount.objects.filter(uscc=uscc).exists():
+        companies.bind_company(user, uscc, actor=user)
+        report.add(f"company {uscc}")
+
+
+def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTITIES) -> SeedReport:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("the demo province is never seeded in production")
+    report = SeedReport()
+    result = orgunits.seed_org_units()
+    report.add(f"org units: {result}")
+    keys.platform_signing_key()
+    registries.ensure_demo_people()
+    missing = persons - Person.objects.count()
+    if missing > 0:
+        registries.seed_registries(persons=persons, entities=entities, seed=DEMO_SEED)
+        report.add(f"registries: {persons} persons, {entities} entities")
+    with transaction.atomic():
+        _ensure_staff(report)
+    for id_number, name, mobile, uscc in DEMO_CITIZENS:
+        _ensure_citizen(id_number, name, mobile, uscc, report)
+    ensure_demo_client()
+    return report
+
+
+def demo_accounts_text(url: str) -> str:
+    staff_lines = "\n".join(
+        f"  {username:<12} {name}  {RoleAssignment.Role(role).label}"
+        for username, name, role, *_ in DEMO_STAFF
+    )
+    citizen_lines = "\n".join(
+        f"  {id_number}  {name}  手机 {mobile}" + ("  （企业法定代表人）" if uscc else "")
+        for id_number, name, mobile, uscc in DEMO_CITIZENS
+    )
+    return (
+        f"\n通办 Tongban demo is running at {url}\n"
+        f"  门户 portal {url}   工作台 workbench {url}workbench/   控制台 console {url}console/\n"
+        f"  API docs {url}api/v1/docs   健康检查 {url}healthz   演示部门系统 SSO demo {url}demo-dept/\n"
+        f"\nDemo accounts (password {DEMO_PASSWORD}):\n"
+        f"Staff 工作人员 (login name):\n{staff_lines}\n"
+        f"Citizens 办事人 (ID number or mobile; SMS codes appear in {url}console/sms/ as operator):\n"
+        f"{citizen_lines}\n"
+        f"Try registering as a newcomer: {NEWCOMER[1]} {NEWCOMER[0]} 手机 {NEWCOMER[2]}"
+        f" (legal representative of {NEWCOMER[3]}).\n"
+    )
+
