@@ -24,13 +24,20 @@ MAX_AGENT_TERM_DAYS = 366  # an authorisation runs for at most one year (leap ye
 
 # --- reads -----------------------------------------------------------------------------------
 def _registry_entity(uscc: str):
-    try:
-        from tongban.registries.selectors import find_entity
-    except ImportError:  # pragma: no cover - until the registries selectors land
-        from tongban.registries.models import LegalEntity
+    from tongban.registries.selectors import find_entity
 
-        return LegalEntity.objects.filter(uscc=uscc).first()
     return find_entity(uscc)
+
+
+def bindable_entities(user) -> list:
+    """Active registry entities the user represents that are not bound yet (suggestions on
+    the bind page; binding itself re-checks everything)."""
+    if not _user_active(user) or not user.id_number:
+        return []
+    from tongban.registries.selectors import entities_represented_by
+
+    bound = set(CompanyAccount.objects.values_list("uscc", flat=True).filter(legal_rep=user))
+    return [e for e in entities_represented_by(user.id_number, active_only=True)[:20] if e.uscc not in bound]
 
 
 def _is_operating(entity) -> bool:

@@ -56,7 +56,8 @@ def company_bind(request):
         else:
             messages.success(request, _("已绑定法人：%(name)s") % {"name": company.name})
             return redirect("companies:company_detail", uscc=company.uscc)
-    return render(request, "identity/company_bind.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "suggestions": company_services.bindable_entities(request.user)}
+    return render(request, "identity/company_bind.html", context, status=400 if form.errors else 200)
 
 
 @login_required
