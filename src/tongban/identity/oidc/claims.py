@@ -14,7 +14,7 @@ scope      claims
 openid     sub
 profile    name
 phone      phone_number, phone_number_verified
-realname   realname_level, id_number (masked, e.g. 4401**********1235)
+realname   realname_level, id_number (masked as everywhere: 440***********1235)
 idcard     id_number in full (replaces the masked value)
 ========== =========================================================
 
@@ -28,6 +28,8 @@ import hmac
 from functools import lru_cache
 
 from django.conf import settings
+
+from tongban.core.masking import mask_id_number
 
 # Standard and Tongban claims, in the order a consent screen lists them.
 CLAIMS_BY_SCOPE = {
@@ -70,15 +72,6 @@ def sector_of(application) -> str:
 
 def subject_for(user, application) -> str:
     return pairwise_subject(user.pk, sector_of(application))
-
-
-def mask_id_number(value: str) -> str:
-    """4401**********1235: region prefix and last four, birth date hidden."""
-    if not value:
-        return ""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
 def claims_for(user, application, scopes, *, id_token: bool = False) -> dict:

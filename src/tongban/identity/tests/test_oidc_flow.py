@@ -168,7 +168,7 @@ def test_code_pkce_flow_consent_recorded_and_claims(client, citizen, dept_a):
         "phone_number": "13800138000",
         "phone_number_verified": True,
         "realname_level": 2,
-        "id_number": "4401**********1235",
+        "id_number": "440***********1235",
     }
 
 
