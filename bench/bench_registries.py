@@ -44,7 +44,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", help="an empty database to use instead of a temporary SQLite file")
+    parser.add_argument(
+        "--database-url", help="an empty database to use instead of a temporary SQLite file"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="tongban-bench-registries-") as tmp:
@@ -57,7 +59,9 @@ def main() -> None:
 
         Person.objects.all().delete()
         start = time.perf_counter()
-        summary = seed_registries(persons=args.persons, entities=0, seed=args.seed, batch_size=args.batch)
+        summary = seed_registries(
+            persons=args.persons, entities=0, seed=args.seed, batch_size=args.batch
+        )
         seeded_s = time.perf_counter() - start
         if summary.persons_created != args.persons:
             raise SystemExit(f"seeded {summary.persons_created} of {args.persons} persons")
@@ -67,7 +71,9 @@ def main() -> None:
         start = time.perf_counter()
         for offset in range(0, len(rows), args.batch):
             with transaction.atomic():
-                Person.objects.bulk_create(rows[offset:offset + args.batch], ignore_conflicts=True)
+                Person.objects.bulk_create(
+                    rows[offset : offset + args.batch], ignore_conflicts=True
+                )
         plain_s = time.perf_counter() - start
         if Person.objects.count() != args.persons:
             raise SystemExit("plain insert lost rows")

@@ -78,7 +78,9 @@ def load_service_items(data_dir: Path | None = None) -> list[dict]:
 def load_cities(data_dir: Path | None = None) -> list[tuple[str, str]]:
     """(code, name) of the province's cities from ``divisions-guangdong.csv``."""
     with open((data_dir or _data_dir()) / "divisions-guangdong.csv", encoding="utf-8") as handle:
-        return [(row["code"], row["name"]) for row in csv.DictReader(handle) if row["level"] == "city"]
+        return [
+            (row["code"], row["name"]) for row in csv.DictReader(handle) if row["level"] == "city"
+        ]
 
 
 def load_province_name(data_dir: Path | None = None) -> str:
@@ -117,22 +119,44 @@ def department_code(division_code: str, department_name: str) -> str:
 def unit_specs(data_dir: Path | None = None) -> list[UnitSpec]:
     """Every unit the seed should create, parents before children."""
     plan = department_plan(load_service_items(data_dir))
-    province = UnitSpec(PROVINCE_CODE, load_province_name(data_dir), OrgUnit.Kind.PROVINCE, PROVINCE_CODE, None)
+    province = UnitSpec(
+        PROVINCE_CODE, load_province_name(data_dir), OrgUnit.Kind.PROVINCE, PROVINCE_CODE, None
+    )
     specs = [province]
     specs += [
-        UnitSpec(department_code(PROVINCE_CODE, name), name, OrgUnit.Kind.DEPARTMENT, PROVINCE_CODE, PROVINCE_CODE)
+        UnitSpec(
+            department_code(PROVINCE_CODE, name),
+            name,
+            OrgUnit.Kind.DEPARTMENT,
+            PROVINCE_CODE,
+            PROVINCE_CODE,
+        )
         for name in plan["province"]
     ]
     for city_code, city_name in load_cities(data_dir):
         specs.append(UnitSpec(city_code, city_name, OrgUnit.Kind.CITY, city_code, PROVINCE_CODE))
         specs += [
-            UnitSpec(department_code(city_code, name), name, OrgUnit.Kind.DEPARTMENT, city_code, city_code)
+            UnitSpec(
+                department_code(city_code, name),
+                name,
+                OrgUnit.Kind.DEPARTMENT,
+                city_code,
+                city_code,
+            )
             for name in plan["city"]
         ]
         for county in divisions.counties(city_code):
-            specs.append(UnitSpec(county.code, county.name, OrgUnit.Kind.COUNTY, county.code, city_code))
+            specs.append(
+                UnitSpec(county.code, county.name, OrgUnit.Kind.COUNTY, county.code, city_code)
+            )
             specs += [
-                UnitSpec(department_code(county.code, name), name, OrgUnit.Kind.DEPARTMENT, county.code, county.code)
+                UnitSpec(
+                    department_code(county.code, name),
+                    name,
+                    OrgUnit.Kind.DEPARTMENT,
+                    county.code,
+                    county.code,
+                )
                 for name in plan["county"]
             ]
     return specs
@@ -149,8 +173,12 @@ def seed_org_units(*, actor=None, data_dir: Path | None = None) -> SeedResult:
     """
     specs = unit_specs(data_dir)
     with transaction.atomic():
-        existing = {unit.code: unit for unit in OrgUnit.objects.only(
-            "id", "code", "name", "kind", "division_code", "path", "parent_id")}
+        existing = {
+            unit.code: unit
+            for unit in OrgUnit.objects.only(
+                "id", "code", "name", "kind", "division_code", "path", "parent_id"
+            )
+        }
         depth: dict[str, int] = {}
         for spec in specs:
             depth[spec.code] = 0 if spec.parent_code is None else depth[spec.parent_code] + 1
@@ -158,7 +186,9 @@ def seed_org_units(*, actor=None, data_dir: Path | None = None) -> SeedResult:
         changed = []
         for spec in specs:
             unit = existing.get(spec.code)
-            if unit is not None and (unit.name != spec.name or unit.division_code != spec.division_code):
+            if unit is not None and (
+                unit.name != spec.name or unit.division_code != spec.division_code
+            ):
                 unit.name, unit.division_code = spec.name, spec.division_code
                 changed.append(unit)
         if changed:
@@ -167,8 +197,14 @@ def seed_org_units(*, actor=None, data_dir: Path | None = None) -> SeedResult:
         created_by_kind: Counter = Counter()
         for level in range(max(depth.values()) + 1):
             new_units = [
-                OrgUnit(code=spec.code, name=spec.name, kind=spec.kind, division_code=spec.division_code,
-                        parent=existing[spec.parent_code] if spec.parent_code else None, path="")
+                OrgUnit(
+                    code=spec.code,
+                    name=spec.name,
+                    kind=spec.kind,
+                    division_code=spec.division_code,
+                    parent=existing[spec.parent_code] if spec.parent_code else None,
+                    path="",
+                )
                 for spec in specs
                 if depth[spec.code] == level and spec.code not in existing
             ]
@@ -176,7 +212,11 @@ def seed_org_units(*, actor=None, data_dir: Path | None = None) -> SeedResult:
                 continue
             created = OrgUnit.objects.bulk_create(new_units, batch_size=500)
             if any(unit.pk is None for unit in created):  # backends without RETURNING
-                pks = dict(OrgUnit.objects.filter(code__in=[u.code for u in created]).values_list("code", "pk"))
+                pks = dict(
+                    OrgUnit.objects.filter(code__in=[u.code for u in created]).values_list(
+                        "code", "pk"
+                    )
+                )
                 for unit in created:
                     unit.pk = pks[unit.code]
             for unit in created:
@@ -194,8 +234,12 @@ def seed_org_units(*, actor=None, data_dir: Path | None = None) -> SeedResult:
                 org_unit=existing.get(PROVINCE_CODE),
                 target_type="core.orgunit",
                 target_label="组织机构",
-                data={"created": created_count, "updated": len(changed),
-                      "created_by_kind": dict(created_by_kind), "total": len(specs)},
+                data={
+                    "created": created_count,
+                    "updated": len(changed),
+                    "created_by_kind": dict(created_by_kind),
+                    "total": len(specs),
+                },
             )
     return SeedResult(created_count, len(changed), len(specs), dict(created_by_kind))
 
@@ -213,7 +257,10 @@ def department_unit(division_code: str, department_name: str) -> OrgUnit | None:
         candidates.append(department_code(division_code, department_name[:-1] + "厅"))
     elif department_name.endswith("厅"):
         candidates.append(department_code(division_code, department_name[:-1] + "局"))
-    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=candidates).select_related("parent")}
+    units = {
+        unit.code: unit
+        for unit in OrgUnit.objects.filter(code__in=candidates).select_related("parent")
+    }
     for code in candidates:
         if code in units:
             return units[code]

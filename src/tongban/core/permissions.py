@@ -89,44 +89,64 @@ _ALL_STAFF = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPT_ADMIN, Role.OPERATOR, 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.WINDOW_CLERK: {
         CORE_VIEW_PII,
-        REGISTRIES_VIEW_PERSON, REGISTRIES_VIEW_ENTITY,
+        REGISTRIES_VIEW_PERSON,
+        REGISTRIES_VIEW_ENTITY,
         IDENTITY_VERIFY_REALNAME,
         CATALOG_VIEW_ITEM,
-        CASES_VIEW_CASE, CASES_ACCEPT_CASE,
+        CASES_VIEW_CASE,
+        CASES_ACCEPT_CASE,
         PAYMENTS_VIEW_ORDER,
-        SERVICEDESK_HANDLE_WORK_ORDER, SERVICEDESK_MANAGE_APPOINTMENT,
+        SERVICEDESK_HANDLE_WORK_ORDER,
+        SERVICEDESK_MANAGE_APPOINTMENT,
     },
     Role.APPROVER: {
         CORE_VIEW_PII,
-        REGISTRIES_VIEW_PERSON, REGISTRIES_VIEW_ENTITY,
+        REGISTRIES_VIEW_PERSON,
+        REGISTRIES_VIEW_ENTITY,
         CATALOG_VIEW_ITEM,
-        CASES_VIEW_CASE, CASES_REVIEW_CASE, CASES_DECIDE_CASE,
+        CASES_VIEW_CASE,
+        CASES_REVIEW_CASE,
+        CASES_DECIDE_CASE,
         LICENCES_ISSUE_LICENCE,
         PAYMENTS_VIEW_ORDER,
     },
     Role.DEPT_ADMIN: {
-        REGISTRIES_VIEW_PERSON, REGISTRIES_VIEW_ENTITY,
+        REGISTRIES_VIEW_PERSON,
+        REGISTRIES_VIEW_ENTITY,
         IDENTITY_MANAGE_STAFF,
-        CATALOG_VIEW_ITEM, CATALOG_MANAGE_ITEM,
+        CATALOG_VIEW_ITEM,
+        CATALOG_MANAGE_ITEM,
         CASES_VIEW_CASE,
-        LICENCES_MANAGE_LICENCE_TYPE, LICENCES_MANAGE_SEAL,
-        PAYMENTS_VIEW_ORDER, PAYMENTS_MANAGE_FEE_ITEM,
+        LICENCES_MANAGE_LICENCE_TYPE,
+        LICENCES_MANAGE_SEAL,
+        PAYMENTS_VIEW_ORDER,
+        PAYMENTS_MANAGE_FEE_ITEM,
         SHARING_REQUEST_SHARE,
         SERVICEDESK_MANAGE_APPOINTMENT,
     },
     Role.OPERATOR: {
-        CORE_VIEW_AUDIT, CORE_VERIFY_AUDIT, CORE_MANAGE_ORG_UNITS, CORE_MANAGE_CALENDAR,
-        REGISTRIES_VIEW_PERSON, REGISTRIES_VIEW_ENTITY, REGISTRIES_MANAGE_REGISTRY,
-        IDENTITY_MANAGE_STAFF, IDENTITY_MANAGE_OIDC_CLIENTS, IDENTITY_VIEW_SMS_OUTBOX,
-        CATALOG_VIEW_ITEM, CATALOG_MANAGE_ITEM,
+        CORE_VIEW_AUDIT,
+        CORE_VERIFY_AUDIT,
+        CORE_MANAGE_ORG_UNITS,
+        CORE_MANAGE_CALENDAR,
+        REGISTRIES_VIEW_PERSON,
+        REGISTRIES_VIEW_ENTITY,
+        REGISTRIES_MANAGE_REGISTRY,
+        IDENTITY_MANAGE_STAFF,
+        IDENTITY_MANAGE_OIDC_CLIENTS,
+        IDENTITY_VIEW_SMS_OUTBOX,
+        CATALOG_VIEW_ITEM,
+        CATALOG_MANAGE_ITEM,
         CASES_VIEW_CASE,
         LICENCES_MANAGE_LICENCE_TYPE,
         PAYMENTS_VIEW_ORDER,
         SHARING_APPROVE_SHARE,
     },
     Role.AUDITOR: {
-        CORE_VIEW_AUDIT, CORE_VERIFY_AUDIT,
-        REGISTRIES_VIEW_PERSON, REGISTRIES_VIEW_ENTITY,
+        CORE_VIEW_AUDIT,
+        CORE_VERIFY_AUDIT,
+        REGISTRIES_VIEW_PERSON,
+        REGISTRIES_VIEW_ENTITY,
         CATALOG_VIEW_ITEM,
         CASES_VIEW_CASE,
         PAYMENTS_VIEW_ORDER,
@@ -177,8 +197,9 @@ def _assignments(user, permission: str) -> list[tuple[int, str, bool]]:
     if _is_anonymous(user) or not roles:
         return []
     return list(
-        RoleAssignment.objects.filter(user=user, role__in=roles, org_unit__is_active=True)
-        .values_list("org_unit_id", "org_unit__path", "covers_children")
+        RoleAssignment.objects.filter(
+            user=user, role__in=roles, org_unit__is_active=True
+        ).values_list("org_unit_id", "org_unit__path", "covers_children")
     )
 
 
@@ -325,7 +346,11 @@ def check_perm(user, permission: str, org_unit: OrgUnit | None = None) -> None:
     if _is_anonymous(user):
         roles_granting(permission)
         raise DomainError(Errors.NOT_AUTHENTICATED, _("请先登录。"), status=401)
-    allowed = has_perm_in(user, permission, org_unit) if org_unit is not None else has_perm(user, permission)
+    allowed = (
+        has_perm_in(user, permission, org_unit)
+        if org_unit is not None
+        else has_perm(user, permission)
+    )
     if not allowed:
         raise PermissionDenied(Errors.PERMISSION_DENIED, _("您没有执行此操作的权限。"))
 

@@ -13,7 +13,6 @@ from ninja import Router, Schema
 
 from tongban.core import permissions
 from tongban.core.exceptions import NotFound
-from tongban.core.masking import mask_fields
 from tongban.registries import errors, selectors
 
 router = Router(tags=["registries"])
@@ -58,44 +57,29 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-PERSON_PII = {"id_number": "id_number", "name": "name", "address": "address", "phone": "mobile"}
-ENTITY_PII = {"legal_rep_id_number": "id_number"}
-
-
-@router.get("/persons/{id_number}", response={200: PersonOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-            operation_id="registries_get_person", summary="查询人口信息")
+@router.get(
+    "/persons/{id_number}",
+    response={200: PersonOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="registries_get_person",
+    summary="查询人口信息",
+)
 @permissions.require_perm(permissions.REGISTRIES_VIEW_PERSON)
 def get_person(request, id_number: str):
     person = selectors.find_person(id_number)
     if person is None:
         raise NotFound(errors.PERSON_NOT_FOUND, _("人口库中没有该身份证号码。"), "id_number")
-    visible = permissions.has_perm_for_division(request.user, permissions.CORE_VIEW_PII, person.division_code)
-    data = {
-        "id_number": person.id_number, "name": person.name, "gender": person.gender,
-        "gender_display": person.get_gender_display(),
-        "birth_date": person.birth_date if visible else None,
-        "division_code": person.division_code, "address": person.address, "phone": person.phone,
-        "status": person.status, "status_display": person.get_status_display(),
-        "updated_at": person.updated_at, "masked": not visible,
-    }
-    return mask_fields(data, PERSON_PII, visible=visible)
+    return selectors.person_for_reader(request.user, person)
 
 
-@router.get("/entities/{uscc}", response={200: EntityOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-            operation_id="registries_get_entity", summary="查询法人信息")
+@router.get(
+    "/entities/{uscc}",
+    response={200: EntityOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="registries_get_entity",
+    summary="查询法人信息",
+)
 @permissions.require_perm(permissions.REGISTRIES_VIEW_ENTITY)
 def get_entity(request, uscc: str):
     entity = selectors.find_entity(uscc)
     if entity is None:
         raise NotFound(errors.ENTITY_NOT_FOUND, _("法人库中没有该统一社会信用代码。"), "uscc")
-    visible = permissions.has_perm_for_division(request.user, permissions.CORE_VIEW_PII, entity.division_code)
-    data = {
-        "uscc": entity.uscc, "name": entity.name, "entity_type": entity.entity_type,
-        "entity_type_display": entity.get_entity_type_display(),
-        "legal_rep_name": entity.legal_rep_name, "legal_rep_id_number": entity.legal_rep_id_number,
-        "address": entity.address, "division_code": entity.division_code, "status": entity.status,
-        "status_display": entity.get_status_display(), "established_date": entity.established_date,
-        "registered_capital": entity.registered_capital, "business_scope": entity.business_scope,
-        "updated_at": entity.updated_at, "masked": not visible,
-    }
-    return mask_fields(data, ENTITY_PII, visible=visible)
+    return selectors.entity_for_reader(request.user, entity)

@@ -50,10 +50,26 @@ ORG_CODE_SPACE = 31**6
 
 # Resident population per city (2020 census, 10 000s), used as weights.
 CITY_POPULATION = {
-    "440100": 1868, "440200": 286, "440300": 1756, "440400": 244, "440500": 550,
-    "440600": 950, "440700": 480, "440800": 698, "440900": 617, "441200": 411,
-    "441300": 604, "441400": 387, "441500": 267, "441600": 284, "441700": 260,
-    "441800": 397, "441900": 1047, "442000": 442, "445100": 257, "445200": 558,
+    "440100": 1868,
+    "440200": 286,
+    "440300": 1756,
+    "440400": 244,
+    "440500": 550,
+    "440600": 950,
+    "440700": 480,
+    "440800": 698,
+    "440900": 617,
+    "441200": 411,
+    "441300": 604,
+    "441400": 387,
+    "441500": 267,
+    "441600": 284,
+    "441700": 260,
+    "441800": 397,
+    "441900": 1047,
+    "442000": 442,
+    "445100": 257,
+    "445200": 558,
     "445300": 238,
 }
 _GOLDEN = (math.sqrt(5) - 1) / 2
@@ -61,7 +77,9 @@ _GOLDEN = (math.sqrt(5) - 1) / 2
 
 # --- name lists --------------------------------------------------------------------------
 def _lines(filename: str) -> list[str]:
-    text = resources.files("tongban.registries").joinpath("data", filename).read_text(encoding="utf-8")
+    text = (
+        resources.files("tongban.registries").joinpath("data", filename).read_text(encoding="utf-8")
+    )
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -124,7 +142,9 @@ def household_divisions() -> list[HouseholdDivision]:
         population = CITY_POPULATION.get(city.code, 250)
         if counties:
             share = population / len(counties)
-            result += [HouseholdDivision(c.code, city.code, city.name, c.name, share) for c in counties]
+            result += [
+                HouseholdDivision(c.code, city.code, city.name, c.name, share) for c in counties
+            ]
         else:
             result.append(HouseholdDivision(city.code, city.code, city.name, "", population))
     return result
@@ -187,7 +207,11 @@ class RegistryGenerator:
         middle = division.county_name or rng.choice(self.lists.towns.get(division.city_code, [""]))
         road = rng.choice(self.lists.roads)
         number = rng.randrange(1, 400)
-        tail = f"{rng.randrange(1, 30)}栋{rng.randrange(1, 33)}{rng.randrange(1, 9):02d}房" if rng.random() < 0.6 else ""
+        tail = (
+            f"{rng.randrange(1, 30)}栋{rng.randrange(1, 33)}{rng.randrange(1, 9):02d}房"
+            if rng.random() < 0.6
+            else ""
+        )
         return f"{PROVINCE_NAME}{division.city_name}{middle}{road}{number}号{tail}"
 
     def person(self, index: int) -> Person:
@@ -242,7 +266,9 @@ class RegistryGenerator:
         rng = self._rng(2, index)
         lists = self.lists
         division = self.divisions[
-            bisect.bisect_left(self._division_cum_weights, rng.random() * self._division_cum_weights[-1])
+            bisect.bisect_left(
+                self._division_cum_weights, rng.random() * self._division_cum_weights[-1]
+            )
         ]
         rep = self.legal_rep(rng, max(rep_pool, 1))
         region = division.city_name + division.county_name
@@ -262,14 +288,21 @@ class RegistryGenerator:
             type_code, entity_type = "3", EntityType.FARMER_COOP
             crop = rng.choice(["水果", "蔬菜", "茶叶", "水稻", "花卉", "水产"])
             name = f"{region}{trade}{crop}种养专业合作社"
-            scope = f"组织成员开展{crop}种植养殖；收购、销售成员生产的农产品；提供技术培训与信息服务。"
+            scope = (
+                f"组织成员开展{crop}种植养殖；收购、销售成员生产的农产品；提供技术培训与信息服务。"
+            )
             capital = Decimal(rng.choice([10, 20, 50, 100, 200]))
         body = "9" + type_code + division.code + self.org_code(index)
         earliest = max(ESTABLISHED_START, date(rep.birth_date.year + 18, 12, 31))
         span = max((ESTABLISHED_END - earliest).days, 0)
         status_roll = rng.random()
-        status = (EntityStatus.ACTIVE if status_roll < 0.90
-                  else EntityStatus.CANCELLED if status_roll < 0.97 else EntityStatus.REVOKED)
+        status = (
+            EntityStatus.ACTIVE
+            if status_roll < 0.90
+            else EntityStatus.CANCELLED
+            if status_roll < 0.97
+            else EntityStatus.REVOKED
+        )
         return LegalEntity(
             uscc=body + uscc_check_char(body),
             name=name,

@@ -22,8 +22,9 @@ class Person(models.Model):
     division_code = models.CharField(_("户籍地区划"), max_length=6, db_index=True)
     address = models.CharField(_("户籍地址"), max_length=200)
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=PersonStatus.choices,
-                              default=PersonStatus.NORMAL)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.NORMAL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,11 +44,13 @@ class LegalEntity(models.Model):
     legal_rep_name = models.CharField(_("法定代表人"), max_length=64)
     address = models.CharField(_("住所"), max_length=200)
     division_code = models.CharField(_("登记地区划"), max_length=6, db_index=True)
-    status = models.CharField(_("登记状态"), max_length=16, choices=EntityStatus.choices,
-                              default=EntityStatus.ACTIVE)
+    status = models.CharField(
+        _("登记状态"), max_length=16, choices=EntityStatus.choices, default=EntityStatus.ACTIVE
+    )
     established_date = models.DateField(_("成立日期"))
-    registered_capital = models.DecimalField(_("注册资本（万元）"), max_digits=14, decimal_places=4,
-                                             null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（万元）"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     business_scope = models.TextField(_("经营范围"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,37 +17,75 @@ from tongban.registries.models import LegalEntity, Person
 
 # --- demo people (the demo seed and the browser tests rely on these exact values) ----------
 DEMO_PERSONS = (
-    {"id_number": "440106199001011235", "name": "张三", "gender": Gender.MALE,
-     "birth_date": date(1990, 1, 1), "division_code": "440106",
-     "address": "广东省广州市天河区体育西路100号", "phone": "13800138000",
-     "status": PersonStatus.NORMAL},
-    {"id_number": "440304198505050020", "name": "李四", "gender": Gender.FEMALE,
-     "birth_date": date(1985, 5, 5), "division_code": "440304",
-     "address": "广东省深圳市福田区深南大道2000号", "phone": "13900139000",
-     "status": PersonStatus.NORMAL},
-    {"id_number": "440106199203150049", "name": "王芳", "gender": Gender.FEMALE,
-     "birth_date": date(1992, 3, 15), "division_code": "440106",
-     "address": "广东省广州市天河区天河北路233号5栋1203房", "phone": "13700137000",
-     "status": PersonStatus.NORMAL},
-    {"id_number": "440105194803150019", "name": "陈伯", "gender": Gender.MALE,
-     "birth_date": date(1948, 3, 15), "division_code": "440105",
-     "address": "广东省广州市海珠区江南大道中88号", "phone": "13600136000",
-     "status": PersonStatus.DECEASED},
+    {
+        "id_number": "440106199001011235",
+        "name": "张三",
+        "gender": Gender.MALE,
+        "birth_date": date(1990, 1, 1),
+        "division_code": "440106",
+        "address": "广东省广州市天河区体育西路100号",
+        "phone": "13800138000",
+        "status": PersonStatus.NORMAL,
+    },
+    {
+        "id_number": "440304198505050020",
+        "name": "李四",
+        "gender": Gender.FEMALE,
+        "birth_date": date(1985, 5, 5),
+        "division_code": "440304",
+        "address": "广东省深圳市福田区深南大道2000号",
+        "phone": "13900139000",
+        "status": PersonStatus.NORMAL,
+    },
+    {
+        "id_number": "440106199203150049",
+        "name": "王芳",
+        "gender": Gender.FEMALE,
+        "birth_date": date(1992, 3, 15),
+        "division_code": "440106",
+        "address": "广东省广州市天河区天河北路233号5栋1203房",
+        "phone": "13700137000",
+        "status": PersonStatus.NORMAL,
+    },
+    {
+        "id_number": "440105194803150019",
+        "name": "陈伯",
+        "gender": Gender.MALE,
+        "birth_date": date(1948, 3, 15),
+        "division_code": "440105",
+        "address": "广东省广州市海珠区江南大道中88号",
+        "phone": "13600136000",
+        "status": PersonStatus.DECEASED,
+    },
 )
 
 DEMO_ENTITIES = (
-    {"uscc": "91440106739120115G", "name": "广州市天河区通办示范科技有限公司",
-     "entity_type": EntityType.ENTERPRISE, "legal_rep_id_number": "440106199001011235",
-     "legal_rep_name": "张三", "address": "广东省广州市天河区天河路385号28楼",
-     "division_code": "440106", "status": EntityStatus.ACTIVE,
-     "established_date": date(2018, 6, 1), "registered_capital": Decimal("500"),
-     "business_scope": "软件开发；信息技术咨询服务；信息系统集成服务。"},
-    {"uscc": "914403047391202117", "name": "深圳市福田区鹏城示范贸易有限公司",
-     "entity_type": EntityType.ENTERPRISE, "legal_rep_id_number": "440304198505050020",
-     "legal_rep_name": "李四", "address": "广东省深圳市福田区福华三路88号",
-     "division_code": "440304", "status": EntityStatus.ACTIVE,
-     "established_date": date(2015, 3, 20), "registered_capital": Decimal("1000"),
-     "business_scope": "日用百货、电子产品的批发和零售；货物进出口。"},
+    {
+        "uscc": "91440106739120115G",
+        "name": "广州市天河区通办示范科技有限公司",
+        "entity_type": EntityType.ENTERPRISE,
+        "legal_rep_id_number": "440106199001011235",
+        "legal_rep_name": "张三",
+        "address": "广东省广州市天河区天河路385号28楼",
+        "division_code": "440106",
+        "status": EntityStatus.ACTIVE,
+        "established_date": date(2018, 6, 1),
+        "registered_capital": Decimal("500"),
+        "business_scope": "软件开发；信息技术咨询服务；信息系统集成服务。",
+    },
+    {
+        "uscc": "914403047391202117",
+        "name": "深圳市福田区鹏城示范贸易有限公司",
+        "entity_type": EntityType.ENTERPRISE,
+        "legal_rep_id_number": "440304198505050020",
+        "legal_rep_name": "李四",
+        "address": "广东省深圳市福田区福华三路88号",
+        "division_code": "440304",
+        "status": EntityStatus.ACTIVE,
+        "established_date": date(2015, 3, 20),
+        "registered_capital": Decimal("1000"),
+        "business_scope": "日用百货、电子产品的批发和零售；货物进出口。",
+    },
 )
 
 
@@ -77,8 +115,13 @@ def ensure_demo_people(*, actor=None) -> dict:
         persons = _sync(Person, "id_number", DEMO_PERSONS)
         entities = _sync(LegalEntity, "uscc", DEMO_ENTITIES)
         if persons or entities:
-            audit.record("registries.demo_people_ensured", actor=actor, target_type="registries.person",
-                         target_label="演示人员", data={"persons": persons, "entities": entities})
+            audit.record(
+                "registries.demo_people_ensured",
+                actor=actor,
+                target_type="registries.person",
+                target_label="演示人员",
+                data={"persons": persons, "entities": entities},
+            )
     return {"persons": persons, "entities": entities}
 
 
@@ -97,9 +140,16 @@ def _batches(rows: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def seed_registries(*, actor=None, persons: int, entities: int, seed: int = 0, batch_size: int = 5000,
-                    rep_pool: int | None = None,
-                    progress: Callable[[str, int], None] | None = None) -> SeedSummary:
+def seed_registries(
+    *,
+    actor=None,
+    persons: int,
+    entities: int,
+    seed: int = 0,
+    batch_size: int = 5000,
+    rep_pool: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> SeedSummary:
     """Stream ``persons`` generated persons and ``entities`` legal entities into the registries.
 
     Rows are a pure function of ``(seed, index)``: re-running with the same seed creates
@@ -130,8 +180,17 @@ def seed_registries(*, actor=None, persons: int, entities: int, seed: int = 0, b
 
     summary = SeedSummary(persons, persons_created, entities, entities_created, seed)
     with transaction.atomic():
-        audit.record("registries.registry_seeded", actor=actor, target_type="registries.person",
-                     target_label="人口库/法人库",
-                     data={"seed": seed, "persons_requested": persons, "persons_created": persons_created,
-                           "entities_requested": entities, "entities_created": entities_created})
+        audit.record(
+            "registries.registry_seeded",
+            actor=actor,
+            target_type="registries.person",
+            target_label="人口库/法人库",
+            data={
+                "seed": seed,
+                "persons_requested": persons,
+                "persons_created": persons_created,
+                "entities_requested": entities,
+                "entities_created": entities_created,
+            },
+        )
     return summary

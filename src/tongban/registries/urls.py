@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tongban.registries import views
 
 app_name = "registries"
-urlpatterns: list = []
+urlpatterns = [
+    path("lookup/", views.lookup, name="lookup"),
+]

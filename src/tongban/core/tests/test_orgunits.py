@@ -25,8 +25,11 @@ def small_data(db, tmp_path, settings):
 
 
 def _snapshot():
-    return list(OrgUnit.objects.order_by("code").values_list("pk", "code", "name", "kind", "parent_id", "path",
-                                                               "division_code"))
+    return list(
+        OrgUnit.objects.order_by("code").values_list(
+            "pk", "code", "name", "kind", "parent_id", "path", "division_code"
+        )
+    )
 
 
 def test_department_plan_levels_and_province_naming():
@@ -42,7 +45,11 @@ def test_seed_builds_the_tree_with_codes_and_paths(small_data):
     result = orgunits.seed_org_units()
 
     province = OrgUnit.objects.get(code="440000")
-    assert (province.kind, province.parent_id, province.path) == ("province", None, f"/{province.pk}/")
+    assert (province.kind, province.parent_id, province.path) == (
+        "province",
+        None,
+        f"/{province.pk}/",
+    )
     gz = OrgUnit.objects.get(code="440100")
     assert gz.parent == province and gz.kind == "city"
     tianhe = OrgUnit.objects.get(code="440106")
@@ -63,8 +70,12 @@ def test_seed_builds_the_tree_with_codes_and_paths(small_data):
     assert result.created == OrgUnit.objects.count() == result.total
     gz_counties = OrgUnit.objects.filter(parent=gz, kind="county").count()
     assert gz_counties == 11
-    assert result.created_by_kind == {"province": 1, "city": 2, "county": 11,
-                                      "department": 4 + 4 * 2 + 2 * 11}
+    assert result.created_by_kind == {
+        "province": 1,
+        "city": 2,
+        "county": 11,
+        "department": 4 + 4 * 2 + 2 * 11,
+    }
 
 
 def test_seed_is_audited_once_and_rerun_changes_nothing(small_data):
@@ -110,7 +121,12 @@ def test_selectors(small_data):
     assert orgunits.department_unit("440106", "公安局") is None
     assert orgunits.region_unit("440106").name == "天河区"
     gz = orgunits.region_unit("440100")
-    assert set(orgunits.departments_of(gz).values_list("name", flat=True)) == {"公安局", "司法局", "市场监督管理局", "税务局"}
+    assert set(orgunits.departments_of(gz).values_list("name", flat=True)) == {
+        "公安局",
+        "司法局",
+        "市场监督管理局",
+        "税务局",
+    }
     tianhe_market = OrgUnit.objects.get(code="440106-市场监督管理局")
     assert [u.code for u in orgunits.ancestors(tianhe_market)] == ["440000", "440100", "440106"]
     assert orgunits.descendants(gz).filter(pk=tianhe_market.pk).exists()

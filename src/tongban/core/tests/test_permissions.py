@@ -11,9 +11,16 @@ from tongban.testing.factories import OrgUnitFactory, RoleAssignmentFactory, Sta
 
 @pytest.fixture
 def tianhe(guangzhou):
-    county = OrgUnitFactory(code="440106", name="天河区", kind="county", division_code="440106", parent=guangzhou)
-    dept = OrgUnitFactory(code="440106-市场监督管理局", name="市场监督管理局", kind="department",
-                          division_code="440106", parent=county)
+    county = OrgUnitFactory(
+        code="440106", name="天河区", kind="county", division_code="440106", parent=guangzhou
+    )
+    dept = OrgUnitFactory(
+        code="440106-市场监督管理局",
+        name="市场监督管理局",
+        kind="department",
+        division_code="440106",
+        parent=county,
+    )
     return county, dept
 
 
@@ -53,7 +60,9 @@ def test_register_permissions_adds_to_a_role():
 
 
 # --- units_for / has_perm_in -------------------------------------------------------------------
-def test_clerk_holds_permissions_only_in_own_department(clerk, gz_market_dept, sz_market_dept, guangzhou):
+def test_clerk_holds_permissions_only_in_own_department(
+    clerk, gz_market_dept, sz_market_dept, guangzhou
+):
     assert _ids(perms.units_for(clerk, perms.CASES_ACCEPT_CASE)) == {gz_market_dept.pk}
     assert perms.has_perm_in(clerk, perms.CASES_ACCEPT_CASE, gz_market_dept)
     assert not perms.has_perm_in(clerk, perms.CASES_ACCEPT_CASE, sz_market_dept)
@@ -61,7 +70,9 @@ def test_clerk_holds_permissions_only_in_own_department(clerk, gz_market_dept, s
     assert not perms.units_for(clerk, perms.CORE_VIEW_AUDIT).exists()  # role lacks it
 
 
-def test_operator_covering_children_reaches_every_unit(operator, province, gz_market_dept, sz_market_dept, tianhe):
+def test_operator_covering_children_reaches_every_unit(
+    operator, province, gz_market_dept, sz_market_dept, tianhe
+):
     units = _ids(perms.units_for(operator, perms.CORE_VIEW_AUDIT))
     assert units == set(OrgUnit.objects.values_list("pk", flat=True))
     assert perms.has_perm_in(operator, perms.CORE_VIEW_AUDIT, tianhe[1])
@@ -75,7 +86,11 @@ def test_covers_children_follows_the_materialised_path(guangzhou, shenzhen, tian
     plain = StaffFactory()
     RoleAssignmentFactory(user=plain, org_unit=guangzhou, role="approver", covers_children=False)
 
-    assert _ids(perms.units_for(covering, perms.CASES_REVIEW_CASE)) == {guangzhou.pk, county.pk, county_dept.pk}
+    assert _ids(perms.units_for(covering, perms.CASES_REVIEW_CASE)) == {
+        guangzhou.pk,
+        county.pk,
+        county_dept.pk,
+    }
     assert _ids(perms.units_for(plain, perms.CASES_REVIEW_CASE)) == {guangzhou.pk}
     assert perms.has_perm_in(covering, perms.CASES_REVIEW_CASE, county_dept)
     assert not perms.has_perm_in(plain, perms.CASES_REVIEW_CASE, county_dept)
@@ -123,7 +138,9 @@ def test_view_pii_by_division_follows_the_unit_region(clerk, other_city_clerk, o
     assert perms.has_perm_for_division(clerk, perms.CORE_VIEW_PII, "440100")
     assert not perms.has_perm_for_division(clerk, perms.CORE_VIEW_PII, "440304")  # 福田 in 深圳
     assert perms.has_perm_for_division(other_city_clerk, perms.CORE_VIEW_PII, "440304")
-    assert not perms.has_perm_for_division(operator, perms.CORE_VIEW_PII, "440106")  # operators: masked
+    assert not perms.has_perm_for_division(
+        operator, perms.CORE_VIEW_PII, "440106"
+    )  # operators: masked
 
 
 def test_division_covers():
@@ -136,13 +153,21 @@ def test_division_covers():
 
 
 # --- restrict / access_object -----------------------------------------------------------------
-def test_restrict_filters_rows_by_their_org_unit(clerk, approver, dept_admin, other_city_clerk, operator):
+def test_restrict_filters_rows_by_their_org_unit(
+    clerk, approver, dept_admin, other_city_clerk, operator
+):
     everything = RoleAssignment.objects.all()
-    gz_rows = set(RoleAssignment.objects.filter(org_unit__code="440100-市场监督管理局").values_list("pk", flat=True))
+    gz_rows = set(
+        RoleAssignment.objects.filter(org_unit__code="440100-市场监督管理局").values_list(
+            "pk", flat=True
+        )
+    )
     assert len(gz_rows) == 3
 
     assert _ids(perms.restrict(everything, dept_admin, perms.IDENTITY_MANAGE_STAFF)) == gz_rows
-    assert _ids(perms.restrict(everything, operator, perms.IDENTITY_MANAGE_STAFF)) == _ids(everything)
+    assert _ids(perms.restrict(everything, operator, perms.IDENTITY_MANAGE_STAFF)) == _ids(
+        everything
+    )
     assert not perms.restrict(everything, clerk, perms.IDENTITY_MANAGE_STAFF).exists()
     assert not perms.restrict(everything, AnonymousUser(), perms.IDENTITY_MANAGE_STAFF).exists()
 
@@ -169,7 +194,9 @@ def test_access_object_hides_another_citys_row_as_not_found(clerk, other_city_cl
     with pytest.raises(NotFound) as outside:
         perms.access_object(RoleAssignment.objects, clerk, perms.CASES_VIEW_CASE, pk=other_row.pk)
     with pytest.raises(NotFound) as missing:
-        perms.access_object(RoleAssignment.objects, clerk, perms.CASES_VIEW_CASE, pk=other_row.pk + 1000)
+        perms.access_object(
+            RoleAssignment.objects, clerk, perms.CASES_VIEW_CASE, pk=other_row.pk + 1000
+        )
     assert outside.value.status == 404
     assert outside.value.code == missing.value.code == perms.Errors.NOT_FOUND
     assert outside.value.message == missing.value.message  # existence does not leak

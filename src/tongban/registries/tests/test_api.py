@@ -22,8 +22,11 @@ def _get(client, user, url):
 
 
 def _state():
-    return (list(Person.objects.order_by("pk").values()), list(LegalEntity.objects.order_by("pk").values()),
-            AuditEvent.objects.count())
+    return (
+        list(Person.objects.order_by("pk").values()),
+        list(LegalEntity.objects.order_by("pk").values()),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_clerk_of_the_persons_city_sees_unmasked_data(client, demo, clerk):

@@ -38,8 +38,11 @@ def test_every_generated_person_validates(sample_persons):
         division = divisions.get(person.division_code)
         assert division is not None and division.current and division.code.startswith("44")
         assert CHINESE_NAME.match(person.name), person.name
-        assert person.address.startswith("广东省" + divisions.get(division.parent_code or division.code).name
-                                          if division.level == "county" else "广东省")
+        assert person.address.startswith(
+            "广东省" + divisions.get(division.parent_code or division.code).name
+            if division.level == "county"
+            else "广东省"
+        )
         assert person.address.endswith(("号", "房"))
         if person.phone:
             assert validate("mobile", person.phone).valid, person.phone
@@ -61,9 +64,13 @@ def test_every_generated_entity_validates(sample_entities, sample_persons):
         if entity.entity_type == EntityType.ENTERPRISE:
             assert entity.name.endswith("有限公司")
             region = divisions.get(entity.division_code)
-            assert entity.name.startswith(divisions.get(region.parent_code).name if region.level == "county"
-                                          else region.name)
-    assert {e.entity_type for e in sample_entities} >= {EntityType.ENTERPRISE, EntityType.SOLE_TRADER}
+            assert entity.name.startswith(
+                divisions.get(region.parent_code).name if region.level == "county" else region.name
+            )
+    assert {e.entity_type for e in sample_entities} >= {
+        EntityType.ENTERPRISE,
+        EntityType.SOLE_TRADER,
+    }
 
 
 def test_rows_are_spread_over_the_21_cities():
@@ -82,8 +89,15 @@ def test_ids_and_usccs_are_unique():
 
 def test_same_seed_same_rows_other_seed_other_rows():
     def fields(person):
-        return (person.id_number, person.name, person.gender, person.birth_date, person.address, person.phone,
-                person.status)
+        return (
+            person.id_number,
+            person.name,
+            person.gender,
+            person.birth_date,
+            person.address,
+            person.phone,
+            person.status,
+        )
 
     first = [fields(p) for p in RegistryGenerator(seed=5).persons(50)]
     again = [fields(p) for p in RegistryGenerator(seed=5).persons(50)]
@@ -95,7 +109,10 @@ def test_same_seed_same_rows_other_seed_other_rows():
     entity_a = RegistryGenerator(seed=5).entity(9, rep_pool=50)
     entity_b = RegistryGenerator(seed=5).entity(9, rep_pool=50)
     assert (entity_a.uscc, entity_a.name, entity_a.legal_rep_id_number) == (
-        entity_b.uscc, entity_b.name, entity_b.legal_rep_id_number)
+        entity_b.uscc,
+        entity_b.name,
+        entity_b.legal_rep_id_number,
+    )
 
 
 def test_entity_type_from_uscc():

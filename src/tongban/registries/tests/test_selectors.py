@@ -37,8 +37,14 @@ def test_match_person_cancelled(demo):
 
 
 def test_lower_case_x_is_normalised(db):
-    Person.objects.create(id_number="44010619900101123X", name="甲", gender="M", birth_date="1990-01-01",
-                          division_code="440106", address="广东省广州市天河区")
+    Person.objects.create(
+        id_number="44010619900101123X",
+        name="甲",
+        gender="M",
+        birth_date="1990-01-01",
+        division_code="440106",
+        address="广东省广州市天河区",
+    )
     assert selectors.find_person("44010619900101123x").name == "甲"
     assert selectors.find_person("") is None
 
@@ -48,7 +54,9 @@ def test_find_entity_and_entities_represented_by(demo):
     assert entity.name == "广州市天河区通办示范科技有限公司"
     assert entity.legal_rep_name == "张三"
     assert selectors.find_entity("91440106739120115X") is None
-    assert [e.uscc for e in selectors.entities_represented_by("440106199001011235")] == ["91440106739120115G"]
+    assert [e.uscc for e in selectors.entities_represented_by("440106199001011235")] == [
+        "91440106739120115G"
+    ]
     LegalEntity.objects.filter(uscc="91440106739120115G").update(status="cancelled")
     assert not selectors.entities_represented_by("440106199001011235", active_only=True).exists()
     assert selectors.entities_represented_by("440106199001011235").count() == 1

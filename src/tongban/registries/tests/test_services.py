@@ -38,8 +38,13 @@ def test_ensure_demo_people_resets_edited_values(db):
 
 def test_seed_registries_streams_batches_and_resumes(db):
     progress = []
-    summary = services.seed_registries(persons=230, entities=40, seed=3, batch_size=100,
-                                       progress=lambda kind, n: progress.append((kind, n)))
+    summary = services.seed_registries(
+        persons=230,
+        entities=40,
+        seed=3,
+        batch_size=100,
+        progress=lambda kind, n: progress.append((kind, n)),
+    )
     assert (summary.persons_created, summary.entities_created) == (230, 40)
     assert progress == [("persons", 100), ("persons", 100), ("persons", 30), ("entities", 40)]
     assert Person.objects.count() == 230 and LegalEntity.objects.count() == 40
@@ -62,8 +67,20 @@ def test_seed_registries_refuses_bad_counts(db):
 
 def test_seed_command(db):
     out = StringIO()
-    call_command("seed", "--persons", "120", "--entities", "15", "--seed", "9", "--batch", "50",
-                 "--no-progress", "--skip-org-units", stdout=out)
+    call_command(
+        "seed",
+        "--persons",
+        "120",
+        "--entities",
+        "15",
+        "--seed",
+        "9",
+        "--batch",
+        "50",
+        "--no-progress",
+        "--skip-org-units",
+        stdout=out,
+    )
     assert Person.objects.count() == 120 + len(services.DEMO_PERSONS)
     assert LegalEntity.objects.count() == 15 + len(services.DEMO_ENTITIES)
     assert "新增 120/120" in out.getvalue()

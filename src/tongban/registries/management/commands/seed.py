@@ -28,7 +28,9 @@ class Command(BaseCommand):
             raise CommandError("--persons/--entities 不能为负数，--batch 至少为 1。")
         if not options["skip_org_units"]:
             result = seed_org_units()
-            self.stdout.write(f"组织机构：新增 {result.created}，更新 {result.updated}，共 {result.total}")
+            self.stdout.write(
+                f"组织机构：新增 {result.created}，更新 {result.updated}，共 {result.total}"
+            )
         demo = ensure_demo_people()
         self.stdout.write(f"演示人员：变更 {demo['persons']} 人，{demo['entities']} 个法人")
 
@@ -41,18 +43,25 @@ class Command(BaseCommand):
                 for bar in bars.values():
                     bar.close()
                 total, desc, unit = totals[kind]
-                bars[kind] = tqdm(total=total, desc=desc, unit=unit, disable=disable, file=self.stderr)
+                bars[kind] = tqdm(
+                    total=total, desc=desc, unit=unit, disable=disable, file=self.stderr
+                )
             bars[kind].update(count)
 
         try:
             summary = seed_registries(
-                persons=persons, entities=entities, seed=options["seed"], batch_size=batch,
+                persons=persons,
+                entities=entities,
+                seed=options["seed"],
+                batch_size=batch,
                 progress=progress,
             )
         finally:
             for bar in bars.values():
                 bar.close()
-        self.stdout.write(self.style.SUCCESS(
-            f"人口库：新增 {summary.persons_created}/{summary.persons_requested}；"
-            f"法人库：新增 {summary.entities_created}/{summary.entities_requested}（种子 {summary.seed}）"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"人口库：新增 {summary.persons_created}/{summary.persons_requested}；"
+                f"法人库：新增 {summary.entities_created}/{summary.entities_requested}（种子 {summary.seed}）"
+            )
+        )
