@@ -209,7 +209,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-from tongban.config.oidc import OAUTH2_PROVIDER  # noqa: E402  (needs the settings above)
+from tongban.config.oidc import OAUTH2_PROVIDER, OIDC_PAIRWISE_SALT  # noqa: E402,F401  (needs the settings above)
 
 if PRODUCTION:
     problems = []
@@ -221,6 +221,8 @@ if PRODUCTION:
         problems.append("TONGBAN_MASTER_KEY is the demo value")
     if not OIDC_RSA_PRIVATE_KEY:
         problems.append("TONGBAN_OIDC_RSA_PRIVATE_KEY is not set")
+    if not OIDC_PAIRWISE_SALT:
+        problems.append("TONGBAN_OIDC_PAIRWISE_SALT is not set")
     if SIMULATORS_ENABLED:
         problems.append("TONGBAN_SIMULATORS must be off")
     if problems:

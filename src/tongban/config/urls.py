@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/companies/", include("tongban.identity.urls_companies")),
     path("console/staff/", include("tongban.identity.urls_staff")),
     path("console/sms/", include("tongban.identity.urls_sms")),
+    path("console/oidc/", include("tongban.identity.oidc.urls_console")),
     path("registries/", include("tongban.registries.urls")),
     path("workbench/", include("tongban.core.urls_workbench")),
     path("console/", include("tongban.core.urls_console")),

@@ -10,7 +10,7 @@ from typing import Literal
 
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
 from tongban.core.middleware import current_client_ip
 from tongban.identity import selectors
@@ -18,18 +18,6 @@ from tongban.identity.models import OtpPurpose, User
 from tongban.identity.services import accounts, auth, otp
 
 router = Router(tags=["identity"])
-
-
-class OidcBearer(HttpBearer):
-    """An access token issued by our OIDC provider, acting for its user."""
-
-    def authenticate(self, request, token):
-        from oauth2_provider.oauth2_backends import get_oauthlib_core
-
-        valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=["openid"])
-        if valid and oauth_request.user and oauth_request.user.is_active:
-            return oauth_request.user
-        return None
 
 
 class RegistrationIn(Schema):
@@ -130,8 +118,9 @@ def verify_realname(request, payload: RealnameL2In):
     return Status(200, UserOut.from_user(user))
 
 
-@router.get("/me", response=UserOut, operation_id="identity_get_me",
-            auth=[django_auth, OidcBearer()])
+# Session only: department systems read the person's claims from /o/userinfo/, which
+# honours the approved scopes and the pairwise subject identifier.
+@router.get("/me", response=UserOut, operation_id="identity_get_me", auth=django_auth)
 def get_me(request):
     return UserOut.from_user(request.auth)
 
