@@ -27,7 +27,8 @@ class StaffCreateForm(RoleForm):
                                help_text=_("小写字母开头，3–32 位小写字母、数字、点、下划线或连字符"),
                                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}))
     name = forms.CharField(label=_("姓名"), max_length=64)
-    mobile = forms.CharField(label=_("手机号"), max_length=11,
+    mobile = forms.CharField(label=_("手机号（选填）"), max_length=11, required=False,
+                             help_text=_("用于登录短信验证码；不填则仅凭密码登录，生产环境建议填写"),
                              widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}))
     id_number = forms.CharField(label=_("身份证号（选填）"), max_length=18, required=False)
     password = forms.CharField(

@@ -32,7 +32,7 @@ class RoleIn(Schema):
 class StaffIn(Schema):
     username: str
     name: str
-    mobile: str
+    mobile: str = Field("", description="Optional; without it the account logs in with its password only")
     id_number: str | None = None
     password: str | None = Field(None, description="Omit to have one generated and returned once")
     roles: list[RoleIn] = Field(..., min_length=1)

@@ -189,7 +189,10 @@ def _clean_profile(username, name, mobile, id_number):
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise error(StaffError.NAME_REQUIRED, field="name")
-    mobile = require_code("mobile", mobile, field="mobile")
+    # Optional for staff: an account without a mobile logs in with its password only
+    # (no SMS second factor, see identity.services.auth). Given, it must be valid.
+    mobile = (mobile or "").strip()
+    mobile = require_code("mobile", mobile, field="mobile") if mobile else ""
     id_number = (id_number or "").strip()
     id_number = require_code("citizen-id", id_number, field="id_number") if id_number else None
     return username, name, mobile, id_number
@@ -223,10 +226,13 @@ def _role_data(spec) -> dict:
 
 
 # --- writes ----------------------------------------------------------------------------------
-def create_staff(*, username: str, name: str, mobile: str, id_number: str | None = None,
+def create_staff(*, username: str, name: str, mobile: str = "", id_number: str | None = None,
                  password: str | None = None, roles: Iterable[RoleSpec], actor) -> StaffCreated:
     """Create a civil servant account with at least one role. Without ``password`` a strong
-    one is generated and returned once in ``StaffCreated.generated_password``."""
+    one is generated and returned once in ``StaffCreated.generated_password``.
+
+    ``mobile`` is optional (empty string): such an account gets no SMS login code and signs
+    in with its password only; production deployments should give every staff member one."""
     _require_manager(actor)
     username, name, mobile, id_number = _clean_profile(username, name, mobile, id_number)
     roles = list(dict.fromkeys(roles))

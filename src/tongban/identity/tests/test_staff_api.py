@@ -107,3 +107,19 @@ def test_mobile_is_masked(operator, clerk):
     clerk.save()
     body = client_for(operator).get(f"{BASE}/{clerk.username}").json()
     assert body["mobile"] == "138****8000"
+
+
+def test_create_without_mobile(operator, gz_market_dept):
+    data = new_staff(gz_market_dept.code)
+    del data["mobile"]
+    response = post(client_for(operator), BASE, data)
+    assert response.status_code == 201, response.content
+    assert response.json()["mobile"] == ""
+    assert User.objects.get(username="gz_api").mobile == ""
+
+
+def test_create_with_invalid_mobile_changes_nothing(operator, gz_market_dept):
+    before = snapshot()
+    response = post(client_for(operator), BASE, new_staff(gz_market_dept.code, mobile="12345"))
+    assert response.status_code == 400 and response.json()["field"] == "mobile"
+    assert snapshot() == before

@@ -149,3 +149,17 @@ def test_cli_passwords_file_and_actor(tmp_path, good_roster, dept_admin):
     call_command("import_staff", str(path), "--passwords-out", str(out))
     assert out.read_text(encoding="utf-8").startswith("username,password\n")
     assert (out.stat().st_mode & 0o777) == 0o600
+
+
+def test_import_rows_without_mobile(operator, gz_market_dept):
+    roster = (HEADER
+              + "gz_nomobile,无手机,,,440100-市场监督管理局,window_clerk,否\n"
+              + "gz_bad,坏手机,1234,,440100-市场监督管理局,window_clerk,否\n")
+    before = snapshot()
+    result = svc.import_staff_roster(roster, actor=operator, dry_run=False)
+    assert [(e.line, e.field) for e in result.errors] == [(3, "mobile")]
+    assert snapshot() == before
+    roster = HEADER + "gz_nomobile,无手机,,,440100-市场监督管理局,window_clerk,否\n"
+    result = svc.import_staff_roster(roster, actor=operator, dry_run=False)
+    assert result.ok, result.errors
+    assert User.objects.get(username="gz_nomobile").mobile == ""

@@ -181,3 +181,24 @@ def test_citizen_is_not_staff(operator, citizen, gz_market_dept):
         svc.assign_role(citizen, RoleSpec(gz_market_dept, "window_clerk"), actor=operator)
     assert exc.value.code == "not_staff"
     assert snapshot() == before
+
+
+def test_create_without_mobile(operator, gz_market_dept):
+    created = create(operator, gz_market_dept, mobile="")
+    user = User.objects.get(username="gz_new")
+    assert user.pk == created.user.pk and user.mobile == "" and user.kind == User.Kind.STAFF
+    assert AuditEvent.objects.filter(event_type="identity.staff_created", target_id=str(user.pk)).exists()
+    # the keyword may also be omitted entirely
+    svc.create_staff(username="gz_nomobile", name="无手机", roles=[RoleSpec(gz_market_dept, "approver")],
+                     actor=operator)
+    assert User.objects.get(username="gz_nomobile").mobile == ""
+
+
+@pytest.mark.parametrize("mobile", ["12345", "1380013800a", "23800138000"])
+def test_invalid_mobile_still_rejected(operator, gz_market_dept, mobile):
+    before = snapshot()
+    with pytest.raises(DomainError) as exc:
+        create(operator, gz_market_dept, mobile=mobile)
+    assert exc.value.field == "mobile" and exc.value.code
+    assert snapshot() == before
+    assert not User.objects.filter(username="gz_new").exists()

@@ -126,3 +126,20 @@ def test_import_with_bad_line_lists_errors(operator, gz_market_dept):
     page = response.content.decode()
     assert "第3行" in page and "组织机构编码“nope”不存在" in page and "确认导入" not in page
     assert snapshot() == before
+
+
+def test_create_without_mobile(dept_admin, gz_market_dept):
+    response = client_for(dept_admin).post(reverse("staff:staff_create"), form(gz_market_dept, mobile=""))
+    assert response.status_code == 200
+    user = User.objects.get(username="gz_page")
+    assert user.mobile == ""
+    detail = client_for(dept_admin).get(reverse("staff:staff_detail", args=[user.username]))
+    assert "仅密码登录" in detail.content.decode()
+
+
+def test_create_with_invalid_mobile_shows_error(dept_admin, gz_market_dept):
+    before = User.objects.count()
+    response = client_for(dept_admin).post(reverse("staff:staff_create"), form(gz_market_dept, mobile="12345"))
+    assert response.status_code == 400
+    assert response.context["form"].errors.get("mobile")
+    assert User.objects.count() == before
