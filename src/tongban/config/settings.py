@@ -169,7 +169,7 @@ TASKS = {
 
 # `tongban worker` enqueues these periodically: {"dotted.path.to.task": seconds}.
 PERIODIC_TASKS = {
-    "tongban.core.tasks.sign_audit_chain_head": 24 * 3600,
+    "tongban.core.tasks.sign_audit_chain_head": 3600,  # signs at most once a day
 }
 WORKER_HEARTBEAT_MAX_AGE = env_int("TONGBAN_WORKER_HEARTBEAT_MAX_AGE", 120)
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from tongban.core import orgunits
+from tongban.core import calendar, orgunits
 from tongban.core.crypto import keys
 from tongban.core.models import OrgUnit, RoleAssignment
 from tongban.identity.models import CompanyAccount, SmsMessage, User
@@ -108,6 +108,7 @@ def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTI
     report = SeedReport()
     result = orgunits.seed_org_units()
     report.add(f"org units: {result}")
+    calendar.load_calendar_data()
     keys.platform_signing_key()
     registries.ensure_demo_people()
     missing = persons - Person.objects.count()

@@ -36,5 +36,5 @@ class AgentAuthoriseForm(forms.Form):
     )
     expires_on = forms.DateField(
         label=_("有效期至"), initial=_default_expiry,
-        help_text=_("最长一年"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("最长一年"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
