@@ -25,7 +25,6 @@ class AccountError(StrEnum):
     NOT_WINDOW_CLERK = "not_window_clerk"
     FACECHECK_FAILED = "facecheck_failed"
     FACECHECK_UNAVAILABLE = "facecheck_unavailable"
-    APP_NOT_CONNECTED = "app_not_connected"
 
 
 class AuthError(StrEnum):

@@ -1,7 +1,9 @@
-"""Reads for citizen accounts: profile display, login history, connected applications."""
+"""Reads for citizen accounts: profile display, login history.
+
+Connected applications are the person's OIDC consents:
+``tongban.identity.oidc.selectors.consents_of``."""
 
 import re
-from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -41,36 +43,6 @@ def summarise_user_agent(user_agent: str) -> str:
 def login_history(user, *, limit: int | None = 20):
     events = LoginEvent.objects.filter(user=user).order_by("-created_at", "-id")
     return events[:limit] if limit else events
-
-
-@dataclass(frozen=True)
-class ConnectedApp:
-    id: int
-    name: str
-    client_id: str
-    last_used: object
-    tokens: int
-
-
-def connected_applications(user) -> list[ConnectedApp]:
-    """OIDC applications that hold tokens or grants for ``user``."""
-    from oauth2_provider.models import (
-        get_access_token_model,
-        get_application_model,
-        get_refresh_token_model,
-    )
-
-    seen: dict[int, dict] = {}
-    for model in (get_access_token_model(), get_refresh_token_model()):
-        for app_id, created in model.objects.filter(user=user, application__isnull=False).values_list(
-            "application_id", "created"
-        ):
-            entry = seen.setdefault(app_id, {"tokens": 0, "last": created})
-            entry["tokens"] += 1
-            entry["last"] = max(entry["last"], created)
-    apps = get_application_model().objects.filter(pk__in=seen).order_by("name")
-    return [ConnectedApp(a.pk, a.name or a.client_id, a.client_id, seen[a.pk]["last"],
-                         seen[a.pk]["tokens"]) for a in apps]
 
 
 # --- operators -------------------------------------------------------------------------------

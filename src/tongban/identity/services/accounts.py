@@ -1,4 +1,7 @@
-"""Citizen accounts: registration, real-name levels, password change, connected apps.
+"""Citizen accounts: registration, real-name levels, password change.
+
+Connected applications (OIDC consents) are revoked through
+``tongban.identity.oidc.services.revoke_consent``.
 
 Real-name levels: L1 registered (ID number checksum valid, mobile proven by SMS code);
 L2 ID number, name and mobile match the population registry; L3 verified in person by a
@@ -13,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from tongban.core import audit, codes
-from tongban.core.exceptions import DomainError, NotFound, PermissionDenied
+from tongban.core.exceptions import DomainError, PermissionDenied
 from tongban.core.models import RoleAssignment
 from tongban.identity import facecheck
 from tongban.identity.errors import AccountError
@@ -221,31 +224,3 @@ def change_password(user, *, actor, old_password: str, new_password: str) -> Use
         user.save(update_fields=["password", "password_changed_at"])
         audit.record("identity.password_changed", actor=actor, target=user)
     return user
-
-
-def revoke_app_access(user, application_id, *, actor) -> int:
-    """Delete the user's tokens, grants and ID tokens for one OIDC application."""
-    from oauth2_provider.models import (
-        get_access_token_model,
-        get_application_model,
-        get_grant_model,
-        get_id_token_model,
-        get_refresh_token_model,
-    )
-
-    if actor.pk != user.pk:
-        raise PermissionDenied("forbidden", _("只能管理本人账号的授权应用。"))
-    application = get_application_model().objects.filter(pk=application_id).first()
-    models = [get_refresh_token_model(), get_access_token_model(), get_id_token_model(),
-              get_grant_model()]
-    if application is None or not any(
-        m.objects.filter(user=user, application=application).exists() for m in models
-    ):
-        raise NotFound(AccountError.APP_NOT_CONNECTED, _("未找到该授权应用。"))
-    with transaction.atomic():
-        removed = 0
-        for model in models:
-            removed += model.objects.filter(user=user, application=application).delete()[0]
-        audit.record("identity.app_access_revoked", actor=actor, target=user,
-                     data={"application": application.client_id, "name": application.name})
-    return removed

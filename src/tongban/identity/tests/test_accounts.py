@@ -263,7 +263,7 @@ def test_change_password_of_someone_else_is_refused(citizen, outsider):
     assert citizen.check_password(PASSWORD)
 
 
-# --- connected applications -------------------------------------------------------------------
+# --- connected applications (OIDC consents) ---------------------------------------------------
 def _token(user, app, n):
     from oauth2_provider.models import AccessToken, RefreshToken
 
@@ -272,34 +272,47 @@ def _token(user, app, n):
     RefreshToken.objects.create(user=user, application=app, token=f"rt-{user.pk}-{n}", access_token=access)
 
 
-def test_revoke_app_access_deletes_only_this_users_tokens(citizen, outsider):
-    from oauth2_provider.models import AccessToken, Application, RefreshToken
+def _app(name, host):
+    from oauth2_provider.models import Application
 
-    from tongban.identity import selectors
+    return Application.objects.create(name=name, client_type="confidential",
+                                      authorization_grant_type="authorization-code",
+                                      redirect_uris=f"https://{host}/cb")
 
-    app = Application.objects.create(name="市场监管系统", client_type="confidential",
-                                     authorization_grant_type="authorization-code",
-                                     redirect_uris="https://dept.example/cb")
-    other_app = Application.objects.create(name="人社系统", client_type="confidential",
-                                           authorization_grant_type="authorization-code",
-                                           redirect_uris="https://hr.example/cb")
+
+def test_revoking_consent_revokes_it_and_deletes_only_this_users_tokens(citizen, outsider):
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    from tongban.identity.models import OidcConsent
+    from tongban.identity.oidc import selectors as oidc_selectors
+    from tongban.identity.oidc import services as oidc_services
+
+    app, other_app = _app("市场监管系统", "dept.example"), _app("人社系统", "hr.example")
+    oidc_services.grant_consent(actor=citizen, application=app, scopes=["openid", "profile"])
+    oidc_services.grant_consent(actor=citizen, application=other_app, scopes=["openid"])
+    oidc_services.grant_consent(actor=outsider, application=app, scopes=["openid"])
     _token(citizen, app, 1)
     _token(citizen, other_app, 2)
     _token(outsider, app, 3)
-    assert [a.name for a in selectors.connected_applications(citizen)] == ["人社系统", "市场监管系统"]
+    assert sorted(c.application.name for c in oidc_selectors.consents_of(citizen)) == ["人社系统", "市场监管系统"]
 
-    with pytest.raises(DomainError) as exc:  # an outsider cannot revoke the citizen's grants
-        accounts.revoke_app_access(citizen, app.pk, actor=outsider)
-    assert exc.value.status == 403
-    assert AccessToken.objects.count() == 3
+    # Consents are keyed by the actor: an outsider can only ever reach their own.
+    oidc_services.revoke_consent(actor=outsider, application=app)
+    assert AccessToken.objects.filter(user=citizen).count() == 2
+    assert OidcConsent.objects.get(user=citizen, application=app).revoked_at is None
 
-    accounts.revoke_app_access(citizen, app.pk, actor=citizen)
+    events = AuditEvent.objects.count()
+    oidc_services.revoke_consent(actor=citizen, application=app)
+    assert OidcConsent.objects.get(user=citizen, application=app).revoked_at is not None
     assert not AccessToken.objects.filter(user=citizen, application=app).exists()
     assert not RefreshToken.objects.filter(user=citizen, application=app).exists()
-    assert AccessToken.objects.filter(user=outsider, application=app).exists()
     assert AccessToken.objects.filter(user=citizen, application=other_app).exists()
-    assert AuditEvent.objects.filter(event_type="identity.app_access_revoked").count() == 1
+    assert [c.application.name for c in oidc_selectors.consents_of(citizen)] == ["人社系统"]
+    event = AuditEvent.objects.get(event_type="identity.oidc_consent_revoked", actor=citizen)
+    assert event.data["tokens_deleted"] == 2 and AuditEvent.objects.count() == events + 1
 
-    with pytest.raises(DomainError) as exc:
-        accounts.revoke_app_access(citizen, app.pk, actor=citizen)
-    assert exc.value.code == "app_not_connected"
+    before = (AuditEvent.objects.count(), AccessToken.objects.count())
+    with pytest.raises(DomainError) as exc:  # already revoked
+        oidc_services.revoke_consent(actor=citizen, application=app)
+    assert exc.value.status == 404
+    assert (AuditEvent.objects.count(), AccessToken.objects.count()) == before

@@ -239,24 +239,73 @@ def test_password_change_wrong_old_password(client, citizen):
     assert citizen.check_password(PASSWORD)
 
 
-def test_outsider_cannot_revoke_citizens_app(client, citizen, outsider):
+def _connected_app(user, token="t1"):
     from datetime import timedelta
 
     from django.utils import timezone
     from oauth2_provider.models import AccessToken, Application
 
+    from tongban.identity.oidc import services as oidc_services
+
     app = Application.objects.create(name="市场监管系统", client_type="confidential",
                                      authorization_grant_type="authorization-code",
                                      redirect_uris="https://dept.example/cb")
-    AccessToken.objects.create(user=citizen, application=app, token="t1",
+    oidc_services.grant_consent(actor=user, application=app, scopes=["openid", "profile"])
+    AccessToken.objects.create(user=user, application=app, token=token,
                                expires=timezone.now() + timedelta(hours=1))
+    return app
+
+
+def _app_state(app):
+    from oauth2_provider.models import AccessToken
+
+    from tongban.identity.models import OidcConsent
+
+    return (list(OidcConsent.objects.filter(application=app).values_list("user", "revoked_at")),
+            AccessToken.objects.count(), AuditEvent.objects.count())
+
+
+def test_account_lists_consents_and_revokes_through_oidc_service(client, citizen):
+    from oauth2_provider.models import AccessToken
+
+    from tongban.identity.models import OidcConsent
+
+    app = _connected_app(citizen)
+    client.force_login(citizen)
+    page = client.get(reverse("identity:account")).content.decode()
+    assert "市场监管系统" in page and reverse("identity:app_revoke", args=[app.pk]) in page
+    assert "姓名" in page  # what the consent shares, in plain words
+    events = AuditEvent.objects.count()
+    assert client.post(reverse("identity:app_revoke", args=[app.pk])).status_code == 302
+    assert OidcConsent.objects.get(user=citizen, application=app).revoked_at is not None
+    assert not AccessToken.objects.filter(user=citizen).exists()
+    assert AuditEvent.objects.filter(event_type="identity.oidc_consent_revoked", actor=citizen).count() == 1
+    assert AuditEvent.objects.count() == events + 1
+    assert "市场监管系统" not in client.get(reverse("identity:account")).content.decode()
+    # a second revoke finds nothing
+    before = _app_state(app)
+    assert client.post(reverse("identity:app_revoke", args=[app.pk])).status_code == 404
+    assert _app_state(app) == before
+
+
+def test_outsider_cannot_revoke_citizens_app(client, citizen, outsider):
+    app = _connected_app(citizen)
+    before = _app_state(app)
     client.force_login(outsider)
     assert client.post(reverse("identity:app_revoke", args=[app.pk])).status_code == 404
-    assert AccessToken.objects.count() == 1
+    assert client.post(reverse("identity:app_revoke", args=[app.pk + 1000])).status_code == 404
+    assert _app_state(app) == before
+    assert "市场监管系统" not in client.get(reverse("identity:account")).content.decode()
+
+
+def test_revoke_needs_login_and_post(client, citizen):
+    app = _connected_app(citizen)
+    before = _app_state(app)
+    response = client.post(reverse("identity:app_revoke", args=[app.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
     client.force_login(citizen)
-    assert "市场监管系统" in client.get(reverse("identity:account")).content.decode()
-    assert client.post(reverse("identity:app_revoke", args=[app.pk])).status_code == 302
-    assert AccessToken.objects.count() == 0
+    assert client.get(reverse("identity:app_revoke", args=[app.pk])).status_code == 405
+    assert _app_state(app) == before
 
 
 # --- clerk and console -------------------------------------------------------------------------

@@ -31,6 +31,9 @@ from tongban.identity.forms import (
     RegisterForm,
 )
 from tongban.identity.models import User
+from tongban.identity.oidc import services as oidc_services
+from tongban.identity.oidc.selectors import consents_of
+from tongban.identity.oidc.views import CLAIM_WORDS
 from tongban.identity.services import accounts, auth
 
 DEVICE_COOKIE = "tb_device"
@@ -221,7 +224,7 @@ def account(request):
         "masked_id": selectors.mask_id_number(user.id_number),
         "masked_mobile": selectors.mask_mobile(user.mobile),
         "history": history,
-        "apps": selectors.connected_applications(user),
+        "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents_of(user)],
         "auth_state": request.session.get(auth.SESSION_AUTH, {}),
     })
 
@@ -284,10 +287,15 @@ def password_change(request):
 @login_required
 @require_POST
 def app_revoke(request, app_id: int):
+    """Withdraw the person's own consent for one application (same service as /o/apps/):
+    the consent is revoked and the application's tokens for them are deleted."""
+    consent = consents_of(request.user).filter(application_id=app_id).first()
+    if consent is None:  # never consented, already revoked, or someone else's
+        raise Http404(_("未找到该授权应用。"))
     try:
-        accounts.revoke_app_access(request.user, app_id, actor=request.user)
+        oidc_services.revoke_consent(actor=request.user, application=consent.application)
     except DomainError as exc:
-        if exc.status == 404:
+        if exc.status == 404:  # revoked concurrently
             raise Http404(exc.message) from exc
         raise
     messages.success(request, _("已取消该应用的授权。"))
