@@ -4,135 +4,234 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditCheckpoint',
+            name="AuditCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(db_index=True)),
-                ('hash', models.CharField(max_length=64)),
-                ('signed_at', models.DateTimeField()),
-                ('signed_on', models.DateField(unique=True)),
-                ('key_fingerprint', models.CharField(max_length=128)),
-                ('signature', models.BinaryField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(db_index=True)),
+                ("hash", models.CharField(max_length=64)),
+                ("signed_at", models.DateTimeField()),
+                ("signed_on", models.DateField(unique=True)),
+                ("key_fingerprint", models.CharField(max_length=128)),
+                ("signature", models.BinaryField()),
             ],
             options={
-                'verbose_name': '审计链签名检查点',
-                'verbose_name_plural': '审计链签名检查点',
-                'ordering': ['-seq'],
+                "verbose_name": "审计链签名检查点",
+                "verbose_name_plural": "审计链签名检查点",
+                "ordering": ["-seq"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('event_type', models.CharField(db_index=True, max_length=100, verbose_name='事件')),
-                ('actor_name', models.CharField(blank=True, max_length=100, verbose_name='操作人')),
-                ('target_type', models.CharField(blank=True, max_length=100)),
-                ('target_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('target_label', models.CharField(blank=True, max_length=200)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "event_type",
+                    models.CharField(db_index=True, max_length=100, verbose_name="事件"),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=100, verbose_name="操作人")),
+                ("target_type", models.CharField(blank=True, max_length=100)),
+                ("target_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("target_label", models.CharField(blank=True, max_length=200)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['-seq'],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["-seq"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('workday', '调休上班'), ('regular', '按常规')], max_length=16, verbose_name='类型')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='名称')),
-                ('source', models.CharField(choices=[('data', '数据文件'), ('operator', '运营人员')], default='data', max_length=16, verbose_name='来源')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("holiday", "放假"),
+                            ("workday", "调休上班"),
+                            ("regular", "按常规"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="名称")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("data", "数据文件"), ("operator", "运营人员")],
+                        default="data",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '工作日历',
-                'verbose_name_plural': '工作日历',
-                'ordering': ['date'],
+                "verbose_name": "工作日历",
+                "verbose_name_plural": "工作日历",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='ManagedKey',
+            name="ManagedKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('platform_signing', '平台签名密钥')], max_length=40, verbose_name='用途')),
-                ('algorithm', models.CharField(choices=[('sm2', 'SM2')], default='sm2', max_length=10, verbose_name='算法')),
-                ('kid', models.CharField(max_length=64, unique=True, verbose_name='密钥标识')),
-                ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='公钥指纹 (SM3)')),
-                ('public_pem', models.TextField(verbose_name='公钥 (PEM)')),
-                ('private_key_encrypted', models.TextField(verbose_name='私钥（加密）')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='停用时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("platform_signing", "平台签名密钥")],
+                        max_length=40,
+                        verbose_name="用途",
+                    ),
+                ),
+                (
+                    "algorithm",
+                    models.CharField(
+                        choices=[("sm2", "SM2")], default="sm2", max_length=10, verbose_name="算法"
+                    ),
+                ),
+                ("kid", models.CharField(max_length=64, unique=True, verbose_name="密钥标识")),
+                (
+                    "fingerprint",
+                    models.CharField(max_length=64, unique=True, verbose_name="公钥指纹 (SM3)"),
+                ),
+                ("public_pem", models.TextField(verbose_name="公钥 (PEM)")),
+                ("private_key_encrypted", models.TextField(verbose_name="私钥（加密）")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "retired_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="停用时间"),
+                ),
             ],
             options={
-                'verbose_name': '托管密钥',
-                'verbose_name_plural': '托管密钥',
-                'ordering': ['purpose', '-created_at'],
+                "verbose_name": "托管密钥",
+                "verbose_name_plural": "托管密钥",
+                "ordering": ["purpose", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县区'), ('department', '部门')], max_length=16, verbose_name='类型')),
-                ('division_code', models.CharField(db_index=True, max_length=12, verbose_name='行政区划代码')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县区"),
+                            ("department", "部门"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "division_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="行政区划代码"),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "uscc",
+                    models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码"),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': '组织机构',
-                'verbose_name_plural': '组织机构',
-                'ordering': ['code'],
+                "verbose_name": "组织机构",
+                "verbose_name_plural": "组织机构",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('name', models.CharField(max_length=200, primary_key=True, serialize=False)),
-                ('last_enqueued_at', models.DateTimeField(null=True)),
+                ("name", models.CharField(max_length=200, primary_key=True, serialize=False)),
+                ("last_enqueued_at", models.DateTimeField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('window_clerk', '窗口受理员'), ('approver', '审批员'), ('dept_admin', '部门管理员'), ('operator', '平台运营'), ('auditor', '审计员')], max_length=32, verbose_name='角色')),
-                ('covers_children', models.BooleanField(default=False, verbose_name='含下级')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("window_clerk", "窗口受理员"),
+                            ("approver", "审批员"),
+                            ("dept_admin", "部门管理员"),
+                            ("operator", "平台运营"),
+                            ("auditor", "审计员"),
+                        ],
+                        max_length=32,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("covers_children", models.BooleanField(default=False, verbose_name="含下级")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '角色分配',
-                'verbose_name_plural': '角色分配',
+                "verbose_name": "角色分配",
+                "verbose_name_plural": "角色分配",
             },
         ),
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('worker_id', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('hostname', models.CharField(max_length=255)),
-                ('pid', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField()),
-                ('last_seen', models.DateTimeField(db_index=True)),
+                ("worker_id", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("hostname", models.CharField(max_length=255)),
+                ("pid", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField()),
+                ("last_seen", models.DateTimeField(db_index=True)),
             ],
         ),
     ]

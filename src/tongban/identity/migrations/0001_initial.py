@@ -8,213 +8,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('core', '0001_initial'),
-        migrations.swappable_dependency(settings.OAUTH2_PROVIDER_APPLICATION_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SmsMessage',
+            name="SmsMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mobile', models.CharField(db_index=True, max_length=11, verbose_name='手机号')),
-                ('text', models.CharField(max_length=500, verbose_name='内容')),
-                ('purpose', models.CharField(blank=True, max_length=32, verbose_name='类别')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='发送时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mobile", models.CharField(db_index=True, max_length=11, verbose_name="手机号")),
+                ("text", models.CharField(max_length=500, verbose_name="内容")),
+                ("purpose", models.CharField(blank=True, max_length=32, verbose_name="类别")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="发送时间"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '短信（模拟器）',
-                'verbose_name_plural': '短信（模拟器）',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "短信（模拟器）",
+                "verbose_name_plural": "短信（模拟器）",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(max_length=64, unique=True, verbose_name='登录名')),
-                ('kind', models.CharField(choices=[('natural', '自然人'), ('staff', '公务人员')], default='natural', max_length=16, verbose_name='类型')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('id_number', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='身份证号')),
-                ('mobile', models.CharField(blank=True, db_index=True, max_length=11, verbose_name='手机号')),
-                ('realname_level', models.PositiveSmallIntegerField(choices=[(1, 'L1 注册用户'), (2, 'L2 实名核验'), (3, 'L3 实人认证')], default=1, verbose_name='实名等级')),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text='Django admin access only.')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('realname_method', models.CharField(blank=True, choices=[('registry', '人口库比对'), ('in_person', '窗口现场核验'), ('face_check', '刷脸认证')], max_length=16, verbose_name='认证方式')),
-                ('realname_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='认证时间')),
-                ('mobile_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='手机验证时间')),
-                ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='锁定至')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('realname_verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核验人员')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("username", models.CharField(max_length=64, unique=True, verbose_name="登录名")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("natural", "自然人"), ("staff", "公务人员")],
+                        default="natural",
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                (
+                    "id_number",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="身份证号"
+                    ),
+                ),
+                (
+                    "mobile",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=11, verbose_name="手机号"
+                    ),
+                ),
+                (
+                    "realname_level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "L1 注册用户"), (2, "L2 实名核验"), (3, "L3 实人认证")],
+                        default=1,
+                        verbose_name="实名等级",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "is_staff",
+                    models.BooleanField(default=False, help_text="Django admin access only."),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "realname_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("registry", "人口库比对"),
+                            ("in_person", "窗口现场核验"),
+                            ("face_check", "刷脸认证"),
+                        ],
+                        max_length=16,
+                        verbose_name="认证方式",
+                    ),
+                ),
+                (
+                    "realname_verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="认证时间"),
+                ),
+                (
+                    "mobile_verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="手机验证时间"),
+                ),
+                (
+                    "locked_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="锁定至"),
+                ),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "realname_verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="核验人员",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', tongban.identity.models.users.UserManager()),
+                ("objects", tongban.identity.models.users.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ClientPolicy',
+            name="CompanyAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person_sso', '单点登录（授权码 + PKCE）'), ('machine', '机器客户端（客户端凭证）')], max_length=16, verbose_name='类型')),
-                ('allowed_scopes', models.JSONField(default=list, verbose_name='已批准的范围')),
-                ('sector_identifier', models.CharField(max_length=255, verbose_name='主体标识分区')),
-                ('require_otp', models.BooleanField(default=False, verbose_name='要求短信验证码')),
-                ('status', models.CharField(choices=[('active', '启用'), ('suspended', '停用')], default='active', max_length=16, verbose_name='状态')),
-                ('description', models.CharField(blank=True, max_length=255, verbose_name='说明')),
-                ('contact', models.CharField(blank=True, max_length=100, verbose_name='联系人')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='policy', to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.orgunit', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "entity_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="主体类型"),
+                ),
+                (
+                    "bound_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="绑定时间"
+                    ),
+                ),
+                (
+                    "legal_rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="companies_represented",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="法定代表人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '接入应用策略',
-                'verbose_name_plural': '接入应用策略',
+                "verbose_name": "法人账户",
+                "verbose_name_plural": "法人账户",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CompanyAccount',
+            name="AgentAuthorisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('entity_type', models.CharField(blank=True, max_length=64, verbose_name='主体类型')),
-                ('bound_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='绑定时间')),
-                ('legal_rep', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='companies_represented', to=settings.AUTH_USER_MODEL, verbose_name='法定代表人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scopes", models.JSONField(default=list, verbose_name="授权范围")),
+                ("expires_on", models.DateField(verbose_name="有效期至")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤销时间"),
+                ),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agent_authorisations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agent_authorisations",
+                        to="identity.companyaccount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '法人账户',
-                'verbose_name_plural': '法人账户',
-                'ordering': ['name'],
+                "verbose_name": "经办人授权",
+                "verbose_name_plural": "经办人授权",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgentAuthorisation',
+            name="KnownDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scopes', models.JSONField(default=list, verbose_name='授权范围')),
-                ('expires_on', models.DateField(verbose_name='有效期至')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agent_authorisations', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agent_authorisations', to='identity.companyaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("device_id", models.CharField(max_length=64)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("first_seen", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_seen", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="known_devices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '经办人授权',
-                'verbose_name_plural': '经办人授权',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "常用设备",
+                "verbose_name_plural": "常用设备",
             },
         ),
         migrations.CreateModel(
-            name='KnownDevice',
+            name="LoginEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_id', models.CharField(max_length=64)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('first_seen', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_seen', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='known_devices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, db_index=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("succeeded", "成功"),
+                            ("bad_credentials", "账号或密码错误"),
+                            ("locked", "账号已锁定"),
+                            ("otp_failed", "验证码错误"),
+                            ("rate_limited", "尝试过于频繁"),
+                            ("inactive", "账号已停用"),
+                        ],
+                        max_length=20,
+                        verbose_name="结果",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("password", "密码"), ("password_sms", "密码+短信验证码")],
+                        max_length=20,
+                        verbose_name="方式",
+                    ),
+                ),
+                ("new_device", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="login_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '常用设备',
-                'verbose_name_plural': '常用设备',
+                "verbose_name": "登录记录",
+                "verbose_name_plural": "登录记录",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LoginEvent',
+            name="OtpChallenge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('ip', models.GenericIPAddressField(blank=True, db_index=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('result', models.CharField(choices=[('succeeded', '成功'), ('bad_credentials', '账号或密码错误'), ('locked', '账号已锁定'), ('otp_failed', '验证码错误'), ('rate_limited', '尝试过于频繁'), ('inactive', '账号已停用')], max_length=20, verbose_name='结果')),
-                ('method', models.CharField(choices=[('password', '密码'), ('password_sms', '密码+短信验证码')], max_length=20, verbose_name='方式')),
-                ('new_device', models.BooleanField(default=False)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='login_events', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mobile", models.CharField(max_length=11, verbose_name="手机号")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("register", "注册"), ("login", "登录")],
+                        max_length=16,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "有效"),
+                            ("used", "已使用"),
+                            ("superseded", "已被替换"),
+                            ("locked", "尝试次数过多"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="otp_challenges",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '登录记录',
-                'verbose_name_plural': '登录记录',
-                'ordering': ['-created_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='OidcConsent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scopes', models.JSONField(default=list, verbose_name='授权范围')),
-                ('granted_at', models.DateTimeField(verbose_name='授权时间')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='oidc_consents', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': '应用授权',
-                'verbose_name_plural': '应用授权',
-            },
-        ),
-        migrations.CreateModel(
-            name='OtpChallenge',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mobile', models.CharField(max_length=11, verbose_name='手机号')),
-                ('purpose', models.CharField(choices=[('register', '注册'), ('login', '登录')], max_length=16, verbose_name='用途')),
-                ('code_hash', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('active', '有效'), ('used', '已使用'), ('superseded', '已被替换'), ('locked', '尝试次数过多')], default='active', max_length=16)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='otp_challenges', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': '短信验证码',
-                'verbose_name_plural': '短信验证码',
+                "verbose_name": "短信验证码",
+                "verbose_name_plural": "短信验证码",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'natural'), models.Q(('mobile', ''), _negated=True)), fields=('mobile',), name='uniq_natural_person_mobile'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "natural"), models.Q(("mobile", ""), _negated=True)),
+                fields=("mobile",),
+                name="uniq_natural_person_mobile",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agentauthorisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('company', 'agent'), name='uniq_open_agent_authorisation'),
+            model_name="agentauthorisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("company", "agent"),
+                name="uniq_open_agent_authorisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='knowndevice',
-            constraint=models.UniqueConstraint(fields=('user', 'device_id'), name='uniq_known_device'),
+            model_name="knowndevice",
+            constraint=models.UniqueConstraint(
+                fields=("user", "device_id"), name="uniq_known_device"
+            ),
         ),
         migrations.AddIndex(
-            model_name='loginevent',
-            index=models.Index(fields=['user', 'result', 'created_at'], name='identity_lo_user_id_b3cf28_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='oidcconsent',
-            constraint=models.UniqueConstraint(fields=('user', 'application'), name='uniq_oidc_consent'),
+            model_name="loginevent",
+            index=models.Index(
+                fields=["user", "result", "created_at"], name="identity_lo_user_id_b3cf28_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='otpchallenge',
-            index=models.Index(fields=['mobile', 'purpose', 'status'], name='identity_ot_mobile_a98999_idx'),
+            model_name="otpchallenge",
+            index=models.Index(
+                fields=["mobile", "purpose", "status"], name="identity_ot_mobile_a98999_idx"
+            ),
         ),
     ]

@@ -4,54 +4,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LegalEntity',
+            name="LegalEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='名称')),
-                ('entity_type', models.CharField(choices=[('enterprise', '企业'), ('sole_trader', '个体工商户'), ('farmer_coop', '农民专业合作社'), ('government', '机关'), ('public_institution', '事业单位'), ('mass_organisation', '群众团体'), ('social_organisation', '社会团体'), ('private_non_enterprise', '民办非企业单位'), ('foundation', '基金会'), ('other', '其他')], max_length=32, verbose_name='主体类型')),
-                ('legal_rep_id_number', models.CharField(db_index=True, max_length=18, verbose_name='法定代表人身份证号')),
-                ('legal_rep_name', models.CharField(max_length=64, verbose_name='法定代表人')),
-                ('address', models.CharField(max_length=200, verbose_name='住所')),
-                ('division_code', models.CharField(db_index=True, max_length=6, verbose_name='登记地区划')),
-                ('status', models.CharField(choices=[('active', '存续'), ('cancelled', '注销'), ('revoked', '吊销')], default='active', max_length=16, verbose_name='登记状态')),
-                ('established_date', models.DateField(verbose_name='成立日期')),
-                ('registered_capital', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='注册资本（万元）')),
-                ('business_scope', models.TextField(blank=True, verbose_name='经营范围')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="名称")),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业"),
+                            ("sole_trader", "个体工商户"),
+                            ("farmer_coop", "农民专业合作社"),
+                            ("government", "机关"),
+                            ("public_institution", "事业单位"),
+                            ("mass_organisation", "群众团体"),
+                            ("social_organisation", "社会团体"),
+                            ("private_non_enterprise", "民办非企业单位"),
+                            ("foundation", "基金会"),
+                            ("other", "其他"),
+                        ],
+                        max_length=32,
+                        verbose_name="主体类型",
+                    ),
+                ),
+                (
+                    "legal_rep_id_number",
+                    models.CharField(
+                        db_index=True, max_length=18, verbose_name="法定代表人身份证号"
+                    ),
+                ),
+                ("legal_rep_name", models.CharField(max_length=64, verbose_name="法定代表人")),
+                ("address", models.CharField(max_length=200, verbose_name="住所")),
+                (
+                    "division_code",
+                    models.CharField(db_index=True, max_length=6, verbose_name="登记地区划"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "存续"), ("cancelled", "注销"), ("revoked", "吊销")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="登记状态",
+                    ),
+                ),
+                ("established_date", models.DateField(verbose_name="成立日期")),
+                (
+                    "registered_capital",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="注册资本（万元）",
+                    ),
+                ),
+                ("business_scope", models.TextField(blank=True, verbose_name="经营范围")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '法人',
-                'verbose_name_plural': '法人库',
+                "verbose_name": "法人",
+                "verbose_name_plural": "法人库",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('id_number', models.CharField(max_length=18, unique=True, verbose_name='公民身份号码')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('division_code', models.CharField(db_index=True, max_length=6, verbose_name='户籍地区划')),
-                ('address', models.CharField(max_length=200, verbose_name='户籍地址')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=11, verbose_name='手机号码')),
-                ('status', models.CharField(choices=[('normal', '正常'), ('deceased', '死亡'), ('cancelled', '注销')], default='normal', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "id_number",
+                    models.CharField(max_length=18, unique=True, verbose_name="公民身份号码"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "division_code",
+                    models.CharField(db_index=True, max_length=6, verbose_name="户籍地区划"),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="户籍地址")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=11, verbose_name="手机号码"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("normal", "正常"), ("deceased", "死亡"), ("cancelled", "注销")],
+                        default="normal",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '人口',
-                'verbose_name_plural': '人口库',
+                "verbose_name": "人口",
+                "verbose_name_plural": "人口库",
             },
         ),
     ]
