@@ -17,6 +17,13 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is slow by design; tests check behaviour, not the hash cost. The production
+    hasher list (Argon2 first) is checked in core/tests/test_settings.py."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- org units -----------------------------------------------------------------------------
 @pytest.fixture
 def province(db):
