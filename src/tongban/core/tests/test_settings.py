@@ -1,6 +1,7 @@
 import importlib
 import os
 import sys
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -20,7 +21,8 @@ def _load_settings(**env):
     try:
         with mock.patch.dict(os.environ, env):
             sys.modules.pop("tongban.config.oidc", None)
-            return importlib.reload(project_settings)
+            loaded = importlib.reload(project_settings)
+            return SimpleNamespace(**{k: getattr(loaded, k) for k in dir(loaded) if k.isupper()})
     finally:
         sys.modules.pop("tongban.config.oidc", None)
         importlib.reload(project_settings)
