@@ -55,8 +55,11 @@ class SeedReport:
 
 
 def _staff_unit(division_code: str, department: str | None) -> OrgUnit:
-    unit = (orgunits.department_unit(division_code, department) if department
-            else orgunits.region_unit(division_code))
+    unit = (
+        orgunits.department_unit(division_code, department)
+        if department
+        else orgunits.region_unit(division_code)
+    )
     if unit is None:
         raise ImproperlyConfigured(f"demo org unit missing: {division_code} {department or ''}")
     return unit
@@ -70,7 +73,10 @@ def _ensure_staff(report: SeedReport) -> None:
         # Demo staff have no mobile: they log in with a password only, so an operator can
         # always reach the SMS outbox.
         staff.create_staff(
-            username=username, name=name, mobile="", password=DEMO_PASSWORD,
+            username=username,
+            name=name,
+            mobile="",
+            password=DEMO_PASSWORD,
             roles=[staff.RoleSpec(org_unit=unit, role=role, covers_children=covers)],
             actor=staff.SYSTEM,
         )
@@ -85,13 +91,17 @@ def _latest_code(mobile: str) -> str:
     return match.group()
 
 
-def _ensure_citizen(id_number: str, name: str, mobile: str, uscc: str | None,
-                    report: SeedReport) -> None:
+def _ensure_citizen(
+    id_number: str, name: str, mobile: str, uscc: str | None, report: SeedReport
+) -> None:
     user = User.objects.filter(id_number=id_number).first()
     if user is None:
         accounts.send_registration_code(mobile)
         user = accounts.register_natural_person(
-            id_number=id_number, name=name, mobile=mobile, password=DEMO_PASSWORD,
+            id_number=id_number,
+            name=name,
+            mobile=mobile,
+            password=DEMO_PASSWORD,
             otp_code=_latest_code(mobile),
         )
         report.add(f"citizen {name}")
@@ -143,4 +153,3 @@ def demo_accounts_text(url: str) -> str:
         f"Try registering as a newcomer: {NEWCOMER[1]} {NEWCOMER[0]} 手机 {NEWCOMER[2]}"
         f" (legal representative of {NEWCOMER[3]}).\n"
     )
-

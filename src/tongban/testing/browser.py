@@ -6,7 +6,7 @@ Never ``playwright install``: we drive the system chromium.
 
 import os
 import shutil
-import tempfile
+import re
 
 import pytest
 
@@ -36,8 +36,10 @@ def browser():
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
-    """A phone-sized page (390×844, touch) with zh-CN locale, based at the live server."""
+def phone_page(browser, live_server, request):
+    """A phone-sized page (390×844, touch) with zh-CN locale, based at the live server.
+
+    With ``TONGBAN_SCREENSHOTS=<folder>`` the last screen of each test is saved there."""
     context = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url
     )
@@ -47,5 +49,6 @@ def phone_page(browser, live_server):
     if os.environ.get("TONGBAN_SCREENSHOTS"):
         target = os.environ["TONGBAN_SCREENSHOTS"]
         os.makedirs(target, exist_ok=True)
-        page.screenshot(path=tempfile.mktemp(dir=target, suffix=".png"), full_page=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:100]
+        page.screenshot(path=os.path.join(target, f"{name}.png"), full_page=True)
     context.close()

@@ -36,30 +36,44 @@ def province(db):
 def guangzhou(province):
     from tongban.testing.factories import OrgUnitFactory
 
-    return OrgUnitFactory(code="440100", name="广州市", kind="city", division_code="440100", parent=province)
+    return OrgUnitFactory(
+        code="440100", name="广州市", kind="city", division_code="440100", parent=province
+    )
 
 
 @pytest.fixture
 def shenzhen(province):
     from tongban.testing.factories import OrgUnitFactory
 
-    return OrgUnitFactory(code="440300", name="深圳市", kind="city", division_code="440300", parent=province)
+    return OrgUnitFactory(
+        code="440300", name="深圳市", kind="city", division_code="440300", parent=province
+    )
 
 
 @pytest.fixture
 def gz_market_dept(guangzhou):
     from tongban.testing.factories import OrgUnitFactory
 
-    return OrgUnitFactory(code="440100-市场监督管理局", name="市场监督管理局", kind="department",
-                          division_code="440100", parent=guangzhou)
+    return OrgUnitFactory(
+        code="440100-市场监督管理局",
+        name="市场监督管理局",
+        kind="department",
+        division_code="440100",
+        parent=guangzhou,
+    )
 
 
 @pytest.fixture
 def sz_market_dept(shenzhen):
     from tongban.testing.factories import OrgUnitFactory
 
-    return OrgUnitFactory(code="440300-市场监督管理局", name="市场监督管理局", kind="department",
-                          division_code="440300", parent=shenzhen)
+    return OrgUnitFactory(
+        code="440300-市场监督管理局",
+        name="市场监督管理局",
+        kind="department",
+        division_code="440300",
+        parent=shenzhen,
+    )
 
 
 # --- personas --------------------------------------------------------------------------------
@@ -76,8 +90,13 @@ def citizen(db):
     """A registered citizen at real-name level L2 (张三, valid ID number)."""
     from tongban.testing.factories import UserFactory
 
-    return UserFactory(username="440106199001011235", id_number="440106199001011235",
-                       name="张三", mobile="13800138000", realname_level=2)
+    return UserFactory(
+        username="440106199001011235",
+        id_number="440106199001011235",
+        name="张三",
+        mobile="13800138000",
+        realname_level=2,
+    )
 
 
 @pytest.fixture
@@ -85,8 +104,13 @@ def outsider(db):
     """Another citizen who must never see the first one's records."""
     from tongban.testing.factories import UserFactory
 
-    return UserFactory(username="440304198505050020", id_number="440304198505050020",
-                       name="李四", mobile="13900139000", realname_level=2)
+    return UserFactory(
+        username="440304198505050020",
+        id_number="440304198505050020",
+        name="李四",
+        mobile="13900139000",
+        realname_level=2,
+    )
 
 
 @pytest.fixture

@@ -47,7 +47,9 @@ def test_periodic_task_enqueued_once_per_interval(db, settings, django_capture_o
     CALLS.clear()
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert worker.enqueue_due_periodic_tasks(now) == ["tongban.core.tests.test_health.noop_periodic"]
+        assert worker.enqueue_due_periodic_tasks(now) == [
+            "tongban.core.tests.test_health.noop_periodic"
+        ]
         assert worker.enqueue_due_periodic_tasks(now + timedelta(minutes=5)) == []
     assert len(CALLS) == 1
     with django_capture_on_commit_callbacks(execute=True):

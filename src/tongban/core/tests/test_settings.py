@@ -11,7 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 def test_passwords_are_hashed_with_argon2_by_default():
     from tongban.config import settings as project_settings
 
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert (
+        project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
 
 
 def _load_settings(**env):
@@ -32,8 +34,12 @@ def test_production_refuses_demo_secrets_and_debug():
     with pytest.raises(ImproperlyConfigured) as excinfo:
         _load_settings(TONGBAN_ENV="production")
     message = str(excinfo.value)
-    for problem in ("TONGBAN_SECRET_KEY", "TONGBAN_MASTER_KEY", "TONGBAN_OIDC_RSA_PRIVATE_KEY",
-                    "TONGBAN_OIDC_PAIRWISE_SALT"):
+    for problem in (
+        "TONGBAN_SECRET_KEY",
+        "TONGBAN_MASTER_KEY",
+        "TONGBAN_OIDC_RSA_PRIVATE_KEY",
+        "TONGBAN_OIDC_PAIRWISE_SALT",
+    ):
         assert problem in message
 
 

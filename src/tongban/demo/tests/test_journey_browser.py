@@ -48,8 +48,13 @@ def _latest_code(outbox_page, mobile) -> str:
 def journey_data(live_server, operator):
     ensure_demo_people()
     ensure_demo_client(base_url=live_server.url)
-    UserFactory(username=AGENT_ID, id_number=AGENT_ID, name=AGENT_NAME, mobile="13700137000",
-                realname_level=User.Level.L2)
+    UserFactory(
+        username=AGENT_ID,
+        id_number=AGENT_ID,
+        name=AGENT_NAME,
+        mobile="13700137000",
+        realname_level=User.Level.L2,
+    )
     return operator
 
 

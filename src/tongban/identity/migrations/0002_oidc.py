@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tongban.identity.models.users
 from django.conf import settings
 from django.db import migrations, models
 
