@@ -5,8 +5,8 @@ Never ``playwright install``: we drive the system chromium.
 """
 
 import os
-import shutil
 import re
+import shutil
 
 import pytest
 
