@@ -106,7 +106,7 @@ def _ensure_citizen(
         )
         report.add(f"citizen {name}")
     if user.realname_level < User.Level.L2:
-        accounts.verify_realname_l2(user, actor=user)
+        user = accounts.verify_realname_l2(user, actor=user)
     if uscc and not CompanyAccount.objects.filter(uscc=uscc).exists():
         companies.bind_company(user, uscc, actor=user)
         report.add(f"company {uscc}")
