@@ -47,7 +47,9 @@ def openssl_sm2(seconds: int) -> tuple[float, float]:
         raise SystemExit("openssl (OpenSSL 3) must be on PATH")
     output = subprocess.run(
         [binary, "speed", "-seconds", str(seconds), "sm2"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     # " 256 bits SM2 (CurveSM2)   0.0004s   0.0004s   2546.5   2806.1"
     match = re.search(r"SM2 \(CurveSM2\)\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", output)

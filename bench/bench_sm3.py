@@ -44,7 +44,9 @@ def openssl_mb_per_s(seconds: int) -> float:
         raise SystemExit("openssl (OpenSSL 3) must be on PATH")
     output = subprocess.run(
         [binary, "speed", "-seconds", str(seconds), "-bytes", str(BLOCK), "-evp", "sm3"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     # "sm3   280371.20k" -- in 1000s of bytes per second
     match = re.search(r"^sm3\s+([\d.]+)k", output, re.MULTILINE)

@@ -120,8 +120,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -174,7 +176,9 @@ PERIODIC_TASKS = {
 WORKER_HEARTBEAT_MAX_AGE = env_int("TONGBAN_WORKER_HEARTBEAT_MAX_AGE", 120)
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OIDC_RSA_PRIVATE_KEY = env_secret("TONGBAN_OIDC_RSA_PRIVATE_KEY")  # PEM; demo key generated if empty
+OIDC_RSA_PRIVATE_KEY = env_secret(
+    "TONGBAN_OIDC_RSA_PRIVATE_KEY"
+)  # PEM; demo key generated if empty
 
 # Login second factor: always | new_device (L2+ accounts on an unknown device) | never
 # (a client that requires it still asks). Lockout and rate limits for logins and SMS codes.

@@ -53,5 +53,3 @@ def check_storage() -> dict:
 
 def run_checks() -> dict:
     return {"database": check_database(), "worker": check_worker(), "storage": check_storage()}
-
-

@@ -27,30 +27,52 @@ class Tool:
 
 
 WORKBENCH_TOOLS = (
-    Tool("registries:lookup", _("人口/法人查询"),
-         _("按身份证号或统一社会信用代码查询人口库、法人库（按权限脱敏）"),
-         permissions.REGISTRIES_VIEW_PERSON),
-    Tool("identity:inperson_verify", _("现场实名核验"),
-         _("窗口核验办事人身份证件，将账号升级为 L3 实人认证"),
-         permissions.IDENTITY_VERIFY_REALNAME),
+    Tool(
+        "registries:lookup",
+        _("人口/法人查询"),
+        _("按身份证号或统一社会信用代码查询人口库、法人库（按权限脱敏）"),
+        permissions.REGISTRIES_VIEW_PERSON,
+    ),
+    Tool(
+        "identity:inperson_verify",
+        _("现场实名核验"),
+        _("窗口核验办事人身份证件，将账号升级为 L3 实人认证"),
+        permissions.IDENTITY_VERIFY_REALNAME,
+    ),
 )
 
 CONSOLE_TOOLS = (
-    Tool("staff:staff_list", _("工作人员管理"),
-         _("创建工作人员账户、分配角色、导入花名册"),
-         permissions.IDENTITY_MANAGE_STAFF),
-    Tool("oidc_console:client_list", _("接入应用（OIDC）"),
-         _("登记部门系统、审核可获取的信息范围、轮换密钥"),
-         permissions.IDENTITY_MANAGE_OIDC_CLIENTS),
-    Tool("console:audit_list", _("审计日志"),
-         _("查询审计事件、校验审计链完整性"),
-         permissions.CORE_VIEW_AUDIT),
-    Tool("console:calendar_list", _("工作日历"),
-         _("维护法定节假日和调休，用于计算办理时限"),
-         permissions.CORE_MANAGE_CALENDAR),
-    Tool("sms:outbox", _("短信模拟器"),
-         _("查看模拟发送的短信（演示环境）"),
-         permissions.IDENTITY_VIEW_SMS_OUTBOX, simulator=True),
+    Tool(
+        "staff:staff_list",
+        _("工作人员管理"),
+        _("创建工作人员账户、分配角色、导入花名册"),
+        permissions.IDENTITY_MANAGE_STAFF,
+    ),
+    Tool(
+        "oidc_console:client_list",
+        _("接入应用（OIDC）"),
+        _("登记部门系统、审核可获取的信息范围、轮换密钥"),
+        permissions.IDENTITY_MANAGE_OIDC_CLIENTS,
+    ),
+    Tool(
+        "console:audit_list",
+        _("审计日志"),
+        _("查询审计事件、校验审计链完整性"),
+        permissions.CORE_VIEW_AUDIT,
+    ),
+    Tool(
+        "console:calendar_list",
+        _("工作日历"),
+        _("维护法定节假日和调休，用于计算办理时限"),
+        permissions.CORE_MANAGE_CALENDAR,
+    ),
+    Tool(
+        "sms:outbox",
+        _("短信模拟器"),
+        _("查看模拟发送的短信（演示环境）"),
+        permissions.IDENTITY_VIEW_SMS_OUTBOX,
+        simulator=True,
+    ),
 )
 
 

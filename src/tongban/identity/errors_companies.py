@@ -62,7 +62,9 @@ MESSAGES = {
     CompanyError.AGENT_ALREADY_AUTHORISED: _("该用户已是本法人的经办人，如需调整请先撤销原授权"),
     CompanyError.AGENT_SCOPE_INVALID: _("请选择有效的授权范围"),
     CompanyError.AGENT_EXPIRY_INVALID: _("有效期须在今天之后且不超过一年"),
-    CompanyError.AGENT_SCOPE_EXCEEDED: _("您没有代表该法人办理此项业务的授权，或授权已过期、已撤销"),
+    CompanyError.AGENT_SCOPE_EXCEEDED: _(
+        "您没有代表该法人办理此项业务的授权，或授权已过期、已撤销"
+    ),
     CompanyError.AUTHORISATION_NOT_FOUND: _("未找到该经办人授权"),
     CompanyError.AUTHORISATION_ALREADY_REVOKED: _("该授权已撤销"),
     StaffError.STAFF_NOT_FOUND: _("未找到该工作人员"),
@@ -74,7 +76,9 @@ MESSAGES = {
     StaffError.ROLE_REQUIRED: _("至少需要分配一个角色"),
     StaffError.ROLE_ALREADY_ASSIGNED: _("该工作人员在此组织机构已有该角色"),
     StaffError.ROLE_NOT_FOUND: _("未找到该角色分配"),
-    StaffError.USERNAME_INVALID: _("登录名须以小写字母开头，由 3–32 位小写字母、数字、点、下划线或连字符组成"),
+    StaffError.USERNAME_INVALID: _(
+        "登录名须以小写字母开头，由 3–32 位小写字母、数字、点、下划线或连字符组成"
+    ),
     StaffError.USERNAME_TAKEN: _("该登录名已被使用"),
     StaffError.ID_NUMBER_TAKEN: _("该身份证号已被其他账户使用"),
     StaffError.NAME_REQUIRED: _("请填写姓名"),

@@ -37,7 +37,9 @@ class FaceCheckBackend:
 
 class SimulatorFaceCheck(FaceCheckBackend):
     def start(self, user) -> str:
-        return salted_hmac("tongban.identity.facecheck", f"{user.pk}:{user.id_number}").hexdigest()[:16]
+        return salted_hmac("tongban.identity.facecheck", f"{user.pk}:{user.id_number}").hexdigest()[
+            :16
+        ]
 
     def verify(self, user, selfie: str) -> FaceCheckResult:
         forced = getattr(settings, "FACE_CHECK_SIMULATOR_RESULT", "pass")
@@ -51,6 +53,9 @@ class SimulatorFaceCheck(FaceCheckBackend):
 def get_backend() -> FaceCheckBackend:
     path = getattr(settings, "FACE_CHECK_BACKEND", "")
     if not path:
-        raise DomainError(AccountError.FACECHECK_UNAVAILABLE, _("刷脸认证服务未开通，请到政务服务窗口办理实人认证。"),
-                          status=503)
+        raise DomainError(
+            AccountError.FACECHECK_UNAVAILABLE,
+            _("刷脸认证服务未开通，请到政务服务窗口办理实人认证。"),
+            status=503,
+        )
     return import_string(path)()

@@ -23,27 +23,46 @@ class RoleForm(forms.Form):
 
 
 class StaffCreateForm(RoleForm):
-    username = forms.CharField(label=_("登录名"), max_length=32,
-                               help_text=_("小写字母开头，3–32 位小写字母、数字、点、下划线或连字符"),
-                               widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}))
+    username = forms.CharField(
+        label=_("登录名"),
+        max_length=32,
+        help_text=_("小写字母开头，3–32 位小写字母、数字、点、下划线或连字符"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
     name = forms.CharField(label=_("姓名"), max_length=64)
-    mobile = forms.CharField(label=_("手机号（选填）"), max_length=11, required=False,
-                             help_text=_("用于登录短信验证码；不填则仅凭密码登录，生产环境建议填写"),
-                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}))
+    mobile = forms.CharField(
+        label=_("手机号（选填）"),
+        max_length=11,
+        required=False,
+        help_text=_("用于登录短信验证码；不填则仅凭密码登录，生产环境建议填写"),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
+    )
     id_number = forms.CharField(label=_("身份证号（选填）"), max_length=18, required=False)
     password = forms.CharField(
-        label=_("初始密码（选填）"), required=False,
+        label=_("初始密码（选填）"),
+        required=False,
         help_text=_("留空则自动生成，仅显示一次"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    field_order = ["username", "name", "mobile", "id_number", "password", "org_unit", "role",
-                   "covers_children"]
+    field_order = [
+        "username",
+        "name",
+        "mobile",
+        "id_number",
+        "password",
+        "org_unit",
+        "role",
+        "covers_children",
+    ]
 
 
 class RosterImportForm(forms.Form):
-    file = forms.FileField(label=_("花名册 CSV 文件"), required=False,
-                           help_text=_("列：username,name,mobile,id_number,org_unit_code,role,covers_children"))
+    file = forms.FileField(
+        label=_("花名册 CSV 文件"),
+        required=False,
+        help_text=_("列：username,name,mobile,id_number,org_unit_code,role,covers_children"),
+    )
     # After a successful preview the checked text is carried to the confirm step.
     csv_text = forms.CharField(widget=forms.HiddenInput, required=False)
 

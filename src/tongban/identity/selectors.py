@@ -22,15 +22,26 @@ def mask_mobile(value: str | None) -> str:
 
 
 # --- user agents -----------------------------------------------------------------------------
-_BROWSERS = [("Edg/", "Edge"), ("MicroMessenger", "微信"), ("Firefox/", "Firefox"),
-             ("Chrome/", "Chrome"), ("Safari/", "Safari")]
-_SYSTEMS = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
-            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("HarmonyOS", "HarmonyOS"),
-            ("Linux", "Linux")]
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("MicroMessenger", "微信"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("HarmonyOS", "HarmonyOS"),
+    ("Linux", "Linux"),
+]
 
 
 def summarise_user_agent(user_agent: str) -> str:
-    """"Chrome · Android" style summary; the raw string is never shown."""
+    """ "Chrome · Android" style summary; the raw string is never shown."""
     ua = user_agent or ""
     browser = next((name for marker, name in _BROWSERS if marker in ua), "")
     system = next((name for marker, name in _SYSTEMS if marker in ua), "")
@@ -47,9 +58,10 @@ def login_history(user, *, limit: int | None = 20):
 
 # --- operators -------------------------------------------------------------------------------
 def is_operator(user) -> bool:
-    return bool(user.is_authenticated) and RoleAssignment.objects.filter(
-        user=user, role=RoleAssignment.Role.OPERATOR
-    ).exists()
+    return (
+        bool(user.is_authenticated)
+        and RoleAssignment.objects.filter(user=user, role=RoleAssignment.Role.OPERATOR).exists()
+    )
 
 
 def sms_outbox(limit: int = 100):

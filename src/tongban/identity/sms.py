@@ -38,8 +38,9 @@ class SimulatorSmsBackend(SmsBackend):
 def get_backend() -> SmsBackend:
     path = getattr(settings, "SMS_BACKEND", "")
     if not path:
-        raise DomainError(OtpError.SMS_UNAVAILABLE, _("短信服务未配置，请联系平台运营人员。"),
-                          status=503)
+        raise DomainError(
+            OtpError.SMS_UNAVAILABLE, _("短信服务未配置，请联系平台运营人员。"), status=503
+        )
     return import_string(path)()
 
 

@@ -8,5 +8,7 @@ urlpatterns = [
     path("bind/", views.company_bind, name="company_bind"),
     path("<str:uscc>/", views.company_detail, name="company_detail"),
     path("<str:uscc>/agents/new/", views.agent_add, name="agent_add"),
-    path("<str:uscc>/agents/<int:authorisation_id>/revoke/", views.agent_revoke, name="agent_revoke"),
+    path(
+        "<str:uscc>/agents/<int:authorisation_id>/revoke/", views.agent_revoke, name="agent_revoke"
+    ),
 ]

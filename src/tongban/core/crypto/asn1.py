@@ -73,7 +73,7 @@ def read_tlv(data: bytes, offset: int = 0) -> tuple[int, bytes, int]:
         count = first & 0x7F
         if count == 0 or count > 4 or offset + count > len(data):
             raise ValueError("unsupported DER length")
-        length = int.from_bytes(data[offset:offset + count], "big")
+        length = int.from_bytes(data[offset : offset + count], "big")
         if length < 0x80 or data[offset] == 0:
             raise ValueError("non-minimal DER length")
         offset += count

@@ -44,6 +44,7 @@ _KEY_RE = re.compile(r"^([A-Za-z0-9_.-]{1,32}):([0-9a-fA-F]{32})$")
 
 # --- Master keys --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Keyring:
     active_kid: str
@@ -106,6 +107,7 @@ def check_master_keys(app_configs=None, **kwargs):
 
 
 # --- Tokens -------------------------------------------------------------------------------
+
 
 def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -187,6 +189,7 @@ def decrypt_text(token: str, *, aad: bytes = b"") -> str:
 
 
 # --- Registry of model fields holding tokens ----------------------------------------------
+
 
 @dataclass(frozen=True)
 class EncryptedField:

@@ -50,6 +50,7 @@ def _managed_key_model():
 
 # --- Platform signing key -----------------------------------------------------------------
 
+
 def _new_row(purpose: str, private_key: sm2.PrivateKey):
     ManagedKey = _managed_key_model()
     fingerprint = private_key.public_key.fingerprint()
@@ -89,7 +90,9 @@ def _create_platform_key(*, actor):
         with transaction.atomic():
             row = _new_row(purpose, sm2.PrivateKey.generate())
             audit.record(
-                "core.platform_key_created", actor=actor, target=row,
+                "core.platform_key_created",
+                actor=actor,
+                target=row,
                 data={"kid": row.kid, "fingerprint": row.fingerprint},
             )
             return row
@@ -141,18 +144,16 @@ def rotate_platform_key(*, actor):
     ManagedKey = _managed_key_model()
     purpose = ManagedKey.Purpose.PLATFORM_SIGNING
     with transaction.atomic():
-        old = (
-            ManagedKey.objects.select_for_update()
-            .filter(purpose=purpose, is_active=True)
-            .first()
-        )
+        old = ManagedKey.objects.select_for_update().filter(purpose=purpose, is_active=True).first()
         if old is not None:
             old.is_active = False
             old.retired_at = timezone.now()
             old.save(update_fields=["is_active", "retired_at"])
         new = _new_row(purpose, sm2.PrivateKey.generate())
         audit.record(
-            "core.platform_key_rotated", actor=actor, target=new,
+            "core.platform_key_rotated",
+            actor=actor,
+            target=new,
             data={
                 "old": {"kid": old.kid, "fingerprint": old.fingerprint} if old else None,
                 "new": {"kid": new.kid, "fingerprint": new.fingerprint},
@@ -162,6 +163,7 @@ def rotate_platform_key(*, actor):
 
 
 # --- Master key rotation ------------------------------------------------------------------
+
 
 @dataclass
 class RewrapReport:
@@ -222,10 +224,16 @@ def rotate_master(*, actor, batch_size: int = 500) -> RewrapReport:
                 if count:
                     report.rewrapped[label] += count
                     audit.record(
-                        "core.secrets_rewrapped", actor=actor,
-                        target_type=model._meta.label_lower, target_label=label,
-                        data={"field": label, "count": count, "from_kids": dict(from_kids),
-                              "to_kid": active_kid},
+                        "core.secrets_rewrapped",
+                        actor=actor,
+                        target_type=model._meta.label_lower,
+                        target_label=label,
+                        data={
+                            "field": label,
+                            "count": count,
+                            "from_kids": dict(from_kids),
+                            "to_kid": active_kid,
+                        },
                     )
     return report
 
@@ -241,7 +249,9 @@ def secrets_by_kid() -> dict[str, Counter]:
         counts: Counter = Counter()
         total = base.count()
         for kid in ring.keys:
-            counts[kid] = base.filter(**{f"{name}__startswith": f"{envelope.VERSION}:{kid}:"}).count()
+            counts[kid] = base.filter(
+                **{f"{name}__startswith": f"{envelope.VERSION}:{kid}:"}
+            ).count()
         other = total - sum(counts.values())
         if other:
             counts["?"] = other

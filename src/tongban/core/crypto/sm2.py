@@ -59,6 +59,7 @@ def _invalid_key(message: str) -> DomainError:
 # Used only to derive a public key from an imported private key and to check that an
 # imported key pair matches; signing and verifying run in GmSSL.
 
+
 def _jacobian_double(point):
     x, y, z = point
     if y == 0:
@@ -118,9 +119,7 @@ def _is_on_curve(x: int, y: int) -> bool:
 
 # --- PEM ----------------------------------------------------------------------------------
 
-_PEM_RE = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL
-)
+_PEM_RE = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
 
 
 def _pem_blocks(pem: bytes | str) -> list[tuple[str, bytes]]:
@@ -144,7 +143,7 @@ def _pem_blocks(pem: bytes | str) -> list[tuple[str, bytes]]:
 
 def _to_pem(label: str, der: bytes) -> bytes:
     body = base64.b64encode(der)
-    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     return (
         f"-----BEGIN {label}-----\n".encode()
         + b"\n".join(lines)
@@ -163,13 +162,18 @@ def _check_algorithm(value: bytes) -> None:
         raise ValueError("bad AlgorithmIdentifier")
     algorithm = asn1.decode_oid(parts[0][1])
     if algorithm == OID_EC_PUBLIC_KEY:
-        if len(parts) != 2 or parts[1][0] != asn1.OID or asn1.decode_oid(parts[1][1]) != OID_SM2_CURVE:
+        if (
+            len(parts) != 2
+            or parts[1][0] != asn1.OID
+            or asn1.decode_oid(parts[1][1]) != OID_SM2_CURVE
+        ):
             raise _invalid_key(_("不是 SM2 曲线的密钥。"))
     elif algorithm != OID_SM2_CURVE:
         raise _invalid_key(_("不是 SM2 密钥。"))
 
 
 # --- Keys ---------------------------------------------------------------------------------
+
 
 class PublicKey:
     """An SM2 public key (a point on the SM2 curve)."""
@@ -252,7 +256,9 @@ class PublicKey:
         """``e = SM3(Z‖M)``, the value that is actually signed."""
         return sm3.digest(self.z(signer_id) + message)
 
-    def verify(self, message: bytes, signature: bytes, *, signer_id: bytes = DEFAULT_SIGNER_ID) -> bool:
+    def verify(
+        self, message: bytes, signature: bytes, *, signer_id: bytes = DEFAULT_SIGNER_ID
+    ) -> bool:
         """True when ``signature`` (DER) is valid for ``message`` under this key and signer ID."""
         return self.verify_digest(self.message_digest(message, signer_id), signature)
 
@@ -328,7 +334,10 @@ class PrivateKey:
         try:
             parts = asn1.children(asn1.read_all(der, asn1.SEQUENCE))
             if len(parts) >= 3 and parts[1][0] == asn1.SEQUENCE:  # PKCS#8
-                if asn1.decode_integer(parts[0][1]) not in (0, 1) or parts[2][0] != asn1.OCTET_STRING:
+                if (
+                    asn1.decode_integer(parts[0][1]) not in (0, 1)
+                    or parts[2][0] != asn1.OCTET_STRING
+                ):
                     raise ValueError("bad PrivateKeyInfo")
                 _check_algorithm(parts[1][1])
                 return cls._from_ec_private_key(parts[2][1], inner=True)
@@ -388,6 +397,7 @@ class PrivateKey:
 
 # --- Public-key encryption ----------------------------------------------------------------
 
+
 def encrypt(public_key: PublicKey, plaintext: bytes) -> bytes:
     """SM2-encrypt ``plaintext`` (1–255 bytes) to DER ``SEQUENCE{x, y, C3, C2}`` (C1C3C2).
 
@@ -405,4 +415,6 @@ def decrypt(private_key: PrivateKey, ciphertext: bytes) -> bytes:
     try:
         return gmssl_pyx.sm2_decrypt(private_key._secret, ciphertext)
     except (gmssl_pyx.GmsslInnerError, ValueError, TypeError) as exc:
-        raise DomainError(CryptoError.DECRYPT_FAILED, _("解密失败：密钥不匹配或密文已损坏。")) from exc
+        raise DomainError(
+            CryptoError.DECRYPT_FAILED, _("解密失败：密钥不匹配或密文已损坏。")
+        ) from exc

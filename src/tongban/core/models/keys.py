@@ -20,8 +20,9 @@ class ManagedKey(models.Model):
         SM2 = "sm2", "SM2"
 
     purpose = models.CharField(_("用途"), max_length=40, choices=Purpose.choices)
-    algorithm = models.CharField(_("算法"), max_length=10, choices=Algorithm.choices,
-                                 default=Algorithm.SM2)
+    algorithm = models.CharField(
+        _("算法"), max_length=10, choices=Algorithm.choices, default=Algorithm.SM2
+    )
     kid = models.CharField(_("密钥标识"), max_length=64, unique=True)
     fingerprint = models.CharField(_("公钥指纹 (SM3)"), max_length=64, unique=True)
     public_pem = models.TextField(_("公钥 (PEM)"))
@@ -36,7 +37,8 @@ class ManagedKey(models.Model):
         verbose_name_plural = _("托管密钥")
         constraints = [
             models.UniqueConstraint(
-                fields=["purpose"], condition=Q(is_active=True),
+                fields=["purpose"],
+                condition=Q(is_active=True),
                 name="core_managedkey_one_active_per_purpose",
             ),
         ]

@@ -63,7 +63,9 @@ class RoleAssignment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "org_unit", "role"], name="uniq_role_assignment")
+            models.UniqueConstraint(
+                fields=["user", "org_unit", "role"], name="uniq_role_assignment"
+            )
         ]
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")

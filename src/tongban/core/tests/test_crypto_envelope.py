@@ -71,11 +71,19 @@ def test_relabelled_kid_fails(master_a, settings):
     assert err.value.code == "decrypt_failed"
 
 
-@pytest.mark.parametrize("token", [
-    "", "plain text", "v1:a2024:abc", "v2:a2024:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA",
-    "v1:a2024:short:AAAAAAAAAAAAAAAAAAAAAA", "v1:a2024:AAAAAAAAAAAAAAAA:AAAA",
-    "v1:bad kid:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA", "v1:a2024:!!!!:????",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "plain text",
+        "v1:a2024:abc",
+        "v2:a2024:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA",
+        "v1:a2024:short:AAAAAAAAAAAAAAAAAAAAAA",
+        "v1:a2024:AAAAAAAAAAAAAAAA:AAAA",
+        "v1:bad kid:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA",
+        "v1:a2024:!!!!:????",
+    ],
+)
 def test_malformed_tokens(master_a, token):
     with pytest.raises(DomainError) as err:
         envelope.decrypt(token)
@@ -114,10 +122,19 @@ def test_old_keys_accept_comma_separated_string(master_a, settings):
     assert envelope.keyring().retired_kids == ["a2024"]
 
 
-@pytest.mark.parametrize("value", [
-    "", "nokid", "a2024:0011", "a2024:" + "zz" * 16, ":" + "00" * 16,
-    "bad kid:" + "00" * 16, "a2024:" + "00" * 32, "x" * 33 + ":" + "00" * 16,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "nokid",
+        "a2024:0011",
+        "a2024:" + "zz" * 16,
+        ":" + "00" * 16,
+        "bad kid:" + "00" * 16,
+        "a2024:" + "00" * 32,
+        "x" * 33 + ":" + "00" * 16,
+    ],
+)
 def test_bad_master_key_format_is_a_clear_configuration_error(settings, value):
     settings.MASTER_KEY = value
     settings.MASTER_KEYS_OLD = []

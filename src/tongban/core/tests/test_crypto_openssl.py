@@ -36,10 +36,23 @@ def ours(tmp_path):
 
 @pytest.fixture
 def theirs(tmp_path):
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2",
-            "-out", str(tmp_path / "their-key.pem"))
-    openssl("pkey", "-in", str(tmp_path / "their-key.pem"), "-pubout",
-            "-out", str(tmp_path / "their-pub.pem"))
+    openssl(
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:SM2",
+        "-out",
+        str(tmp_path / "their-key.pem"),
+    )
+    openssl(
+        "pkey",
+        "-in",
+        str(tmp_path / "their-key.pem"),
+        "-pubout",
+        "-out",
+        str(tmp_path / "their-pub.pem"),
+    )
     return tmp_path
 
 
@@ -57,19 +70,39 @@ def test_openssl_reads_our_public_key(tmp_path, ours):
 
 @pytest.mark.parametrize("signer_id", [sm2.DEFAULT_SIGNER_ID, CUSTOM_ID])
 def test_openssl_verifies_our_signature(tmp_path, ours, signer_id):
-    (tmp_path / "sig.der").write_bytes(ours.sign((tmp_path / "msg").read_bytes(), signer_id=signer_id))
-    result = openssl("dgst", "-sm3", "-verify", str(tmp_path / "pub.pem"),
-                     "-sigopt", f"distid:{signer_id.decode()}",
-                     "-signature", str(tmp_path / "sig.der"), str(tmp_path / "msg"), check=False)
+    (tmp_path / "sig.der").write_bytes(
+        ours.sign((tmp_path / "msg").read_bytes(), signer_id=signer_id)
+    )
+    result = openssl(
+        "dgst",
+        "-sm3",
+        "-verify",
+        str(tmp_path / "pub.pem"),
+        "-sigopt",
+        f"distid:{signer_id.decode()}",
+        "-signature",
+        str(tmp_path / "sig.der"),
+        str(tmp_path / "msg"),
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert b"Verified OK" in result.stdout
 
 
 def test_openssl_rejects_our_signature_with_another_signer_id(tmp_path, ours):
     (tmp_path / "sig.der").write_bytes(ours.sign((tmp_path / "msg").read_bytes()))
-    result = openssl("dgst", "-sm3", "-verify", str(tmp_path / "pub.pem"),
-                     "-sigopt", f"distid:{CUSTOM_ID.decode()}",
-                     "-signature", str(tmp_path / "sig.der"), str(tmp_path / "msg"), check=False)
+    result = openssl(
+        "dgst",
+        "-sm3",
+        "-verify",
+        str(tmp_path / "pub.pem"),
+        "-sigopt",
+        f"distid:{CUSTOM_ID.decode()}",
+        "-signature",
+        str(tmp_path / "sig.der"),
+        str(tmp_path / "msg"),
+        check=False,
+    )
     assert result.returncode != 0
 
 
@@ -77,9 +110,17 @@ def test_openssl_rejects_our_signature_with_another_signer_id(tmp_path, ours):
 def test_we_verify_openssl_signature(tmp_path, theirs, signer_id):
     message = b"signed by openssl"
     (tmp_path / "m").write_bytes(message)
-    openssl("dgst", "-sm3", "-sign", str(tmp_path / "their-key.pem"),
-            "-sigopt", f"distid:{signer_id.decode()}",
-            "-out", str(tmp_path / "their-sig.der"), str(tmp_path / "m"))
+    openssl(
+        "dgst",
+        "-sm3",
+        "-sign",
+        str(tmp_path / "their-key.pem"),
+        "-sigopt",
+        f"distid:{signer_id.decode()}",
+        "-out",
+        str(tmp_path / "their-sig.der"),
+        str(tmp_path / "m"),
+    )
     signature = (tmp_path / "their-sig.der").read_bytes()
     public = sm2.PublicKey.from_pem((tmp_path / "their-pub.pem").read_bytes())
     assert public.verify(message, signature, signer_id=signer_id)
@@ -95,14 +136,25 @@ def test_we_import_openssl_private_key(tmp_path, theirs):
     # and what we sign with it, OpenSSL verifies with its own public key file
     (tmp_path / "m").write_bytes(b"x")
     (tmp_path / "s.der").write_bytes(private.sign(b"x"))
-    result = openssl("dgst", "-sm3", "-verify", str(tmp_path / "their-pub.pem"),
-                     "-sigopt", "distid:1234567812345678",
-                     "-signature", str(tmp_path / "s.der"), str(tmp_path / "m"), check=False)
+    result = openssl(
+        "dgst",
+        "-sm3",
+        "-verify",
+        str(tmp_path / "their-pub.pem"),
+        "-sigopt",
+        "distid:1234567812345678",
+        "-signature",
+        str(tmp_path / "s.der"),
+        str(tmp_path / "m"),
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_fingerprint_matches_openssl_der(tmp_path, theirs):
-    der = openssl("pkey", "-in", str(tmp_path / "their-key.pem"), "-pubout", "-outform", "DER").stdout
+    der = openssl(
+        "pkey", "-in", str(tmp_path / "their-key.pem"), "-pubout", "-outform", "DER"
+    ).stdout
     digest = openssl("dgst", "-sm3", "-r", input=der).stdout.decode().split()[0]
     assert sm2.PublicKey.from_der(der).fingerprint() == digest
 
@@ -110,12 +162,27 @@ def test_fingerprint_matches_openssl_der(tmp_path, theirs):
 def test_sm2_encryption_interop_with_openssl_pkeyutl(tmp_path, ours, theirs):
     # OpenSSL encrypts to our key, we decrypt
     (tmp_path / "plain").write_bytes("公文".encode())
-    openssl("pkeyutl", "-encrypt", "-pubin", "-inkey", str(tmp_path / "pub.pem"),
-            "-in", str(tmp_path / "plain"), "-out", str(tmp_path / "ct"))
+    openssl(
+        "pkeyutl",
+        "-encrypt",
+        "-pubin",
+        "-inkey",
+        str(tmp_path / "pub.pem"),
+        "-in",
+        str(tmp_path / "plain"),
+        "-out",
+        str(tmp_path / "ct"),
+    )
     assert sm2.decrypt(ours, (tmp_path / "ct").read_bytes()) == "公文".encode()
     # we encrypt to OpenSSL's key, OpenSSL decrypts
     public = sm2.PublicKey.from_pem((tmp_path / "their-pub.pem").read_bytes())
     (tmp_path / "ct2").write_bytes(sm2.encrypt(public, b"reply"))
-    plain = openssl("pkeyutl", "-decrypt", "-inkey", str(tmp_path / "their-key.pem"),
-                    "-in", str(tmp_path / "ct2")).stdout
+    plain = openssl(
+        "pkeyutl",
+        "-decrypt",
+        "-inkey",
+        str(tmp_path / "their-key.pem"),
+        "-in",
+        str(tmp_path / "ct2"),
+    ).stdout
     assert plain == b"reply"

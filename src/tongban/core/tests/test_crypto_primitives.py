@@ -158,11 +158,16 @@ def test_sec1_ec_private_key_import(key):
         asn1.explicit(1, asn1.bit_string(b"\x04" + key.public_key.raw)),
     )
     pem = sm2._to_pem("EC PRIVATE KEY", sec1)
-    assert sm2.PrivateKey.from_pem(b"-----BEGIN EC PARAMETERS-----\nBggqgRzPVQGCLQ==\n"
-                                   b"-----END EC PARAMETERS-----\n" + pem) == key
+    assert (
+        sm2.PrivateKey.from_pem(
+            b"-----BEGIN EC PARAMETERS-----\nBggqgRzPVQGCLQ==\n-----END EC PARAMETERS-----\n" + pem
+        )
+        == key
+    )
     # without the optional public key, it is derived
     sec1_no_public = asn1.sequence(
-        asn1.integer(1), asn1.octet_string(key._secret),
+        asn1.integer(1),
+        asn1.octet_string(key._secret),
         asn1.explicit(0, asn1.oid(sm2.OID_SM2_CURVE)),
     )
     assert sm2.PrivateKey.from_der(sec1_no_public).public_key == key.public_key
@@ -171,7 +176,8 @@ def test_sec1_ec_private_key_import(key):
 def test_mismatched_public_key_inside_private_key_is_rejected(key):
     other = sm2.PrivateKey.generate()
     forged = asn1.sequence(
-        asn1.integer(1), asn1.octet_string(key._secret),
+        asn1.integer(1),
+        asn1.octet_string(key._secret),
         asn1.explicit(0, asn1.oid(sm2.OID_SM2_CURVE)),
         asn1.explicit(1, asn1.bit_string(b"\x04" + other.public_key.raw)),
     )
@@ -188,7 +194,10 @@ def test_non_sm2_keys_are_rejected():
     public_pem = p256.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    for loader, pem in ((sm2.PrivateKey.from_pem, private_pem), (sm2.PublicKey.from_pem, public_pem)):
+    for loader, pem in (
+        (sm2.PrivateKey.from_pem, private_pem),
+        (sm2.PublicKey.from_pem, public_pem),
+    ):
         with pytest.raises(DomainError) as err:
             loader(pem)
         assert err.value.code == "invalid_key"
@@ -201,11 +210,14 @@ def test_encrypted_pem_is_refused_with_its_own_code(key):
     assert err.value.code == "encrypted_key_unsupported"
 
 
-@pytest.mark.parametrize("data", [
-    b"",
-    b"not a pem",
-    b"-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a pem",
+        b"-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n",
+    ],
+)
 def test_garbage_public_pem_is_invalid_key(data):
     with pytest.raises(DomainError) as err:
         sm2.PublicKey.from_pem(data)
@@ -243,7 +255,12 @@ def test_sm2_encrypt_decrypt_roundtrip_c1c3c2(key):
     assert sm2.decrypt(key, ciphertext) == "机密".encode()
     # DER SEQUENCE{INTEGER x, INTEGER y, OCTET STRING C3 (32), OCTET STRING C2}
     parts = asn1.children(asn1.read_all(ciphertext, asn1.SEQUENCE))
-    assert [tag for tag, _ in parts] == [asn1.INTEGER, asn1.INTEGER, asn1.OCTET_STRING, asn1.OCTET_STRING]
+    assert [tag for tag, _ in parts] == [
+        asn1.INTEGER,
+        asn1.INTEGER,
+        asn1.OCTET_STRING,
+        asn1.OCTET_STRING,
+    ]
     assert len(parts[2][1]) == 32 and len(parts[3][1]) == len("机密".encode())
 
 

@@ -126,14 +126,19 @@ def test_rotate_master_rewraps_every_registered_secret(settings):
     keys.platform_signing_key()
     keys.rotate_platform_key(actor=keys.CLI_ACTOR)
     switch_to_b(settings)
-    assert keys.secrets_by_kid()["core.ManagedKey.private_key_encrypted"] == {"a2024": 2, "b2025": 0}
+    assert keys.secrets_by_kid()["core.ManagedKey.private_key_encrypted"] == {
+        "a2024": 2,
+        "b2025": 0,
+    }
 
     report = keys.rotate_master(actor=keys.CLI_ACTOR, batch_size=1)
 
     assert report.total == 2 and not report.failures
     for row in ManagedKey.objects.all():
         assert envelope.token_kid(row.private_key_encrypted) == "b2025"
-        sm2.PrivateKey.from_der(envelope.decrypt(row.private_key_encrypted, aad=row.private_key_aad()))
+        sm2.PrivateKey.from_der(
+            envelope.decrypt(row.private_key_encrypted, aad=row.private_key_aad())
+        )
     events = AuditEvent.objects.filter(event_type="core.secrets_rewrapped")
     assert events.count() == 2  # one per batch
     assert all(e.data["to_kid"] == "b2025" and e.data["from_kids"] == {"a2024": 1} for e in events)
@@ -157,7 +162,9 @@ def test_rotate_master_leaves_undecryptable_secret_untouched_and_reports_it(sett
     report = keys.rotate_master(actor=keys.CLI_ACTOR)
 
     assert report.total == 1
-    assert report.failures == [("core.ManagedKey.private_key_encrypted", str(broken.pk), "decrypt_failed")]
+    assert report.failures == [
+        ("core.ManagedKey.private_key_encrypted", str(broken.pk), "decrypt_failed")
+    ]
     broken.refresh_from_db()
     assert broken.private_key_encrypted == bad_token
 
@@ -197,7 +204,9 @@ def test_command_rotate_master(settings):
 def test_command_rotate_master_fails_loudly_on_undecryptable_secret(settings):
     keys.platform_signing_key()
     row = ManagedKey.objects.get()
-    ManagedKey.objects.filter(pk=row.pk).update(private_key_encrypted="v1:gone:" + "A" * 16 + ":" + "A" * 24)
+    ManagedKey.objects.filter(pk=row.pk).update(
+        private_key_encrypted="v1:gone:" + "A" * 16 + ":" + "A" * 24
+    )
     switch_to_b(settings)
     with pytest.raises(CommandError, match="could not be decrypted"):
         run("rotate-master")
@@ -217,7 +226,10 @@ def test_command_rotate_platform_key():
 def test_command_public_key():
     key = keys.platform_signing_key()
     assert run("public-key").encode() == key.public_key.to_pem()
-    assert run("public-key", "--fingerprint", key.public_key.fingerprint()).encode() == key.public_key.to_pem()
+    assert (
+        run("public-key", "--fingerprint", key.public_key.fingerprint()).encode()
+        == key.public_key.to_pem()
+    )
     with pytest.raises(CommandError, match="key_not_found"):
         run("public-key", "--fingerprint", "ab" * 32)
 

@@ -41,10 +41,13 @@ class UserOut(Schema):
     @staticmethod
     def from_user(user: User) -> "UserOut":
         return UserOut(
-            id=user.pk, kind=user.kind, name=user.name,
+            id=user.pk,
+            kind=user.kind,
+            name=user.name,
             id_number_masked=selectors.mask_id_number(user.id_number),
             mobile_masked=selectors.mask_mobile(user.mobile),
-            realname_level=user.realname_level, realname_method=user.realname_method,
+            realname_level=user.realname_level,
+            realname_method=user.realname_method,
             realname_verified_at=user.realname_verified_at,
         )
 
@@ -81,19 +84,27 @@ class ErrorOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut, 503: ErrorOut}
 
 
-@router.post("/registrations", response={201: UserOut, **ERRORS},
-             operation_id="identity_create_registration", auth=None)
+@router.post(
+    "/registrations",
+    response={201: UserOut, **ERRORS},
+    operation_id="identity_create_registration",
+    auth=None,
+)
 def create_registration(request, payload: RegistrationIn):
     """Register a citizen account (L1). Send a `register` code to the mobile first."""
     user = accounts.register_natural_person(
-        id_number=payload.id_number, name=payload.name, mobile=payload.mobile,
-        password=payload.password, otp_code=payload.otp_code,
+        id_number=payload.id_number,
+        name=payload.name,
+        mobile=payload.mobile,
+        password=payload.password,
+        otp_code=payload.otp_code,
     )
     return Status(201, UserOut.from_user(user))
 
 
-@router.post("/otp", response={202: OtpSentOut, **ERRORS}, operation_id="identity_send_otp",
-             auth=None)
+@router.post(
+    "/otp", response={202: OtpSentOut, **ERRORS}, operation_id="identity_send_otp", auth=None
+)
 def send_otp(request, payload: OtpIn):
     """Send a 6-digit SMS code. For `login` the answer is the same whether or not an account
     uses the mobile (no account enumeration); the code is only sent when one does."""
@@ -106,12 +117,22 @@ def send_otp(request, payload: OtpIn):
         user = auth.find_account(mobile)
         if user is not None and user.mobile == mobile and user.is_active:
             auth.send_login_otp(user, ip=ip)
-    return Status(202, OtpSentOut(mobile_masked=selectors.mask_mobile(mobile),
-                                  expires_in=otp.otp_ttl(), resend_after=otp.otp_resend_seconds()))
+    return Status(
+        202,
+        OtpSentOut(
+            mobile_masked=selectors.mask_mobile(mobile),
+            expires_in=otp.otp_ttl(),
+            resend_after=otp.otp_resend_seconds(),
+        ),
+    )
 
 
-@router.post("/realname/l2", response={200: UserOut, **ERRORS},
-             operation_id="identity_verify_realname", auth=django_auth)
+@router.post(
+    "/realname/l2",
+    response={200: UserOut, **ERRORS},
+    operation_id="identity_verify_realname",
+    auth=django_auth,
+)
 def verify_realname(request, payload: RealnameL2In):
     """Real-name level L2: match ID number, name and mobile against the population registry."""
     user = accounts.verify_realname_l2(request.auth, actor=request.auth, name=payload.name)
@@ -125,12 +146,21 @@ def get_me(request):
     return UserOut.from_user(request.auth)
 
 
-@router.get("/me/login-history", response=list[LoginEventOut],
-            operation_id="identity_list_login_history", auth=django_auth)
+@router.get(
+    "/me/login-history",
+    response=list[LoginEventOut],
+    operation_id="identity_list_login_history",
+    auth=django_auth,
+)
 @paginate(LimitOffsetPagination)
 def list_login_history(request):
     return [
-        LoginEventOut(created_at=e.created_at, ip=e.ip, device=selectors.summarise_user_agent(e.user_agent),
-                      method=e.method, result=e.result)
+        LoginEventOut(
+            created_at=e.created_at,
+            ip=e.ip,
+            device=selectors.summarise_user_agent(e.user_agent),
+            method=e.method,
+            result=e.result,
+        )
         for e in selectors.login_history(request.auth, limit=None)
     ]

@@ -31,7 +31,10 @@ class OtpChallenge(models.Model):
     mobile = models.CharField(_("手机号"), max_length=11)
     purpose = models.CharField(_("用途"), max_length=16, choices=OtpPurpose.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="otp_challenges",
     )
     code_hash = models.CharField(max_length=64)
@@ -67,7 +70,10 @@ class LoginEvent(models.Model):
         PASSWORD_SMS = "password_sms", _("密码+短信验证码")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="login_events",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -62,7 +62,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     realname_verified_at = models.DateTimeField(_("认证时间"), null=True, blank=True)
     realname_verified_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("核验人员"),
     )
     mobile_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)

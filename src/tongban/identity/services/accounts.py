@@ -37,8 +37,9 @@ def normalize_mobile(value: str) -> str:
 def clean_name(value: str) -> str:
     name = "".join((value or "").split())
     if not (2 <= len(name) <= 30) or any(ch.isdigit() for ch in name):
-        raise DomainError(AccountError.INVALID_NAME, _("请输入与身份证一致的姓名（2–30 个字）。"),
-                          field="name")
+        raise DomainError(
+            AccountError.INVALID_NAME, _("请输入与身份证一致的姓名（2–30 个字）。"), field="name"
+        )
     return name
 
 
@@ -46,13 +47,19 @@ def _check_password_strength(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
-        raise DomainError(AccountError.WEAK_PASSWORD, " ".join(exc.messages),
-                          field="new_password" if user and user.pk else "password") from exc
+        raise DomainError(
+            AccountError.WEAK_PASSWORD,
+            " ".join(exc.messages),
+            field="new_password" if user and user.pk else "password",
+        ) from exc
 
 
 def _already_registered(field: str) -> DomainError:
-    message = (_("该身份证号已注册，请直接登录或找回密码。") if field == "id_number"
-               else _("该手机号已被其他账号使用。"))
+    message = (
+        _("该身份证号已注册，请直接登录或找回密码。")
+        if field == "id_number"
+        else _("该手机号已被其他账号使用。")
+    )
     return DomainError(AccountError.ALREADY_REGISTERED, message, field=field, status=409)
 
 
@@ -64,17 +71,19 @@ def send_registration_code(mobile: str, *, ip: str | None = None):
     return otp.issue_otp(mobile, OtpPurpose.REGISTER, ip=ip)
 
 
-def register_natural_person(*, id_number: str, name: str, mobile: str, password: str,
-                            otp_code: str) -> User:
+def register_natural_person(
+    *, id_number: str, name: str, mobile: str, password: str, otp_code: str
+) -> User:
     """Create an L1 citizen account; username is the normalised 18-digit ID number."""
     id_number = normalize_id_number(id_number)
     name = clean_name(name)
     mobile = normalize_mobile(mobile)
     candidate = User(username=id_number, id_number=id_number, name=name, mobile=mobile)
     _check_password_strength(password, candidate)
-    if User.objects.filter(id_number=id_number).exists() or User.objects.filter(
-        username=id_number
-    ).exists():
+    if (
+        User.objects.filter(id_number=id_number).exists()
+        or User.objects.filter(username=id_number).exists()
+    ):
         raise _already_registered("id_number")
     if User.objects.filter(kind=User.Kind.NATURAL, mobile=mobile).exists():
         raise _already_registered("mobile")
@@ -84,24 +93,50 @@ def register_natural_person(*, id_number: str, name: str, mobile: str, password:
     try:
         with transaction.atomic():
             user = User(
-                username=id_number, id_number=id_number, name=name, mobile=mobile,
-                kind=User.Kind.NATURAL, realname_level=User.Level.L1, mobile_verified_at=now,
+                username=id_number,
+                id_number=id_number,
+                name=name,
+                mobile=mobile,
+                kind=User.Kind.NATURAL,
+                realname_level=User.Level.L1,
+                mobile_verified_at=now,
             )
             user.set_password(password)
             user.save(force_insert=True)
-            audit.record("identity.user_registered", actor=user, target=user,
-                         data={"realname_level": 1})
+            audit.record(
+                "identity.user_registered", actor=user, target=user, data={"realname_level": 1}
+            )
     except IntegrityError as exc:  # a concurrent registration won the race
         raise _already_registered("id_number") from exc
     return user
 
 
 REGISTRY_REASONS = {
-    "not_found": (AccountError.REALNAME_NOT_FOUND, _l("人口库中没有该身份证号的记录，请核对后再试，或到政务服务窗口办理。"), "id_number"),
-    "name_mismatch": (AccountError.REALNAME_NAME_MISMATCH, _l("姓名与身份证号不一致，请按身份证上的姓名填写。"), "name"),
-    "phone_mismatch": (AccountError.REALNAME_PHONE_MISMATCH, _l("手机号与人口库登记的号码不一致，请到政务服务窗口办理实名核验。"), "mobile"),
-    "deceased": (AccountError.REALNAME_DECEASED, _l("该身份信息状态异常，无法完成实名核验，请到政务服务窗口咨询。"), "id_number"),
-    "cancelled": (AccountError.REALNAME_CANCELLED, _l("该身份证号的户籍已注销，无法完成实名核验，请到政务服务窗口咨询。"), "id_number"),
+    "not_found": (
+        AccountError.REALNAME_NOT_FOUND,
+        _l("人口库中没有该身份证号的记录，请核对后再试，或到政务服务窗口办理。"),
+        "id_number",
+    ),
+    "name_mismatch": (
+        AccountError.REALNAME_NAME_MISMATCH,
+        _l("姓名与身份证号不一致，请按身份证上的姓名填写。"),
+        "name",
+    ),
+    "phone_mismatch": (
+        AccountError.REALNAME_PHONE_MISMATCH,
+        _l("手机号与人口库登记的号码不一致，请到政务服务窗口办理实名核验。"),
+        "mobile",
+    ),
+    "deceased": (
+        AccountError.REALNAME_DECEASED,
+        _l("该身份信息状态异常，无法完成实名核验，请到政务服务窗口咨询。"),
+        "id_number",
+    ),
+    "cancelled": (
+        AccountError.REALNAME_CANCELLED,
+        _l("该身份证号的户籍已注销，无法完成实名核验，请到政务服务窗口咨询。"),
+        "id_number",
+    ),
 }
 
 
@@ -129,10 +164,22 @@ def _set_level(user, level, method, *, actor, verified_by=None, org_unit=None, d
     user.realname_method = method
     user.realname_verified_at = timezone.now()
     user.realname_verified_by = verified_by
-    user.save(update_fields=["realname_level", "realname_method", "realname_verified_at",
-                             "realname_verified_by", "name"])
-    audit.record("identity.realname_verified", actor=actor, target=user, org_unit=org_unit,
-                 data={"old": old, "new": level, "method": method, **(data or {})})
+    user.save(
+        update_fields=[
+            "realname_level",
+            "realname_method",
+            "realname_verified_at",
+            "realname_verified_by",
+            "name",
+        ]
+    )
+    audit.record(
+        "identity.realname_verified",
+        actor=actor,
+        target=user,
+        org_unit=org_unit,
+        data={"old": old, "new": level, "method": method, **(data or {})},
+    )
 
 
 def verify_realname_l2(user, *, actor, name: str | None = None) -> User:
@@ -157,10 +204,15 @@ def verify_realname_l2(user, *, actor, name: str | None = None) -> User:
 
 
 def _clerk_org_unit(actor):
-    assignment = (RoleAssignment.objects.filter(user=actor, role=RoleAssignment.Role.WINDOW_CLERK)
-                  .select_related("org_unit").first())
+    assignment = (
+        RoleAssignment.objects.filter(user=actor, role=RoleAssignment.Role.WINDOW_CLERK)
+        .select_related("org_unit")
+        .first()
+    )
     if assignment is None:
-        raise PermissionDenied(AccountError.NOT_WINDOW_CLERK, _("只有窗口受理员可以办理现场实人认证。"))
+        raise PermissionDenied(
+            AccountError.NOT_WINDOW_CLERK, _("只有窗口受理员可以办理现场实人认证。")
+        )
     return assignment.org_unit
 
 
@@ -173,8 +225,14 @@ def verify_in_person(user, *, actor) -> User:
     _registry_match(user.id_number, user.name, None)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        _set_level(locked, User.Level.L3, RealnameMethod.IN_PERSON, actor=actor,
-                   verified_by=actor, org_unit=org_unit)
+        _set_level(
+            locked,
+            User.Level.L3,
+            RealnameMethod.IN_PERSON,
+            actor=actor,
+            verified_by=actor,
+            org_unit=org_unit,
+        )
     return locked
 
 
@@ -202,8 +260,11 @@ def verify_face_check(user, *, actor, selfie: str) -> User:
         raise DomainError(AccountError.REALNAME_L2_REQUIRED, _("请先完成 L2 实名核验。"))
     result = facecheck.get_backend().verify(user, selfie)
     if not result.ok:
-        raise DomainError(AccountError.FACECHECK_FAILED,
-                          str(FACE_REASONS.get(result.reason, _l("刷脸认证未通过。"))), field="selfie")
+        raise DomainError(
+            AccountError.FACECHECK_FAILED,
+            str(FACE_REASONS.get(result.reason, _l("刷脸认证未通过。"))),
+            field="selfie",
+        )
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         _set_level(locked, User.Level.L3, RealnameMethod.FACE_CHECK, actor=actor)

@@ -91,15 +91,17 @@ class PasswordCheck:
 
 def _invalid_credentials() -> DomainError:
     # Same message for an unknown account and a wrong password.
-    return DomainError(AuthError.INVALID_CREDENTIALS, _("账号或密码错误。"), field="password",
-                       status=401)
+    return DomainError(
+        AuthError.INVALID_CREDENTIALS, _("账号或密码错误。"), field="password", status=401
+    )
 
 
 def _locked(until) -> DomainError:
     local = timezone.localtime(until)
     err = DomainError(
         AuthError.ACCOUNT_LOCKED,
-        _("密码错误次数过多，账号已锁定，请于 %(t)s 后再试。") % {"t": date_format(local, "Y-m-d H:i")},
+        _("密码错误次数过多，账号已锁定，请于 %(t)s 后再试。")
+        % {"t": date_format(local, "Y-m-d H:i")},
         status=423,
     )
     err.locked_until = until
@@ -108,8 +110,12 @@ def _locked(until) -> DomainError:
 
 def _event(user, result, method, ip, user_agent, *, new_device=False) -> LoginEvent:
     return LoginEvent.objects.create(
-        user=user, result=result, method=method, ip=ip or None,
-        user_agent=(user_agent or "")[:300], new_device=new_device,
+        user=user,
+        result=result,
+        method=method,
+        ip=ip or None,
+        user_agent=(user_agent or "")[:300],
+        new_device=new_device,
     )
 
 
@@ -130,18 +136,28 @@ def otp_required(user, *, new_device: bool, client_requires_otp: bool = False) -
     return False
 
 
-def check_password(identifier: str, password: str, *, ip: str | None = None,
-                   user_agent: str = "", device_id: str | None = None,
-                   client_requires_otp: bool = False) -> PasswordCheck:
+def check_password(
+    identifier: str,
+    password: str,
+    *,
+    ip: str | None = None,
+    user_agent: str = "",
+    device_id: str | None = None,
+    client_requires_otp: bool = False,
+) -> PasswordCheck:
     """Step 1 of login. Raises invalid_credentials / account_locked / rate_limited.
 
     Failures are committed to the login history before the error is raised.
     """
     now = timezone.now()
     method = LoginEvent.Method.PASSWORD
-    if ip and LoginEvent.objects.filter(
-        ip=ip, result__in=FAILURE_RESULTS, created_at__gte=now - failure_window()
-    ).count() >= ip_failure_limit():
+    if (
+        ip
+        and LoginEvent.objects.filter(
+            ip=ip, result__in=FAILURE_RESULTS, created_at__gte=now - failure_window()
+        ).count()
+        >= ip_failure_limit()
+    ):
         with transaction.atomic():
             _event(None, LoginEvent.Result.RATE_LIMITED, method, ip, user_agent)
         raise DomainError(AuthError.RATE_LIMITED, _("登录尝试过于频繁，请稍后再试。"), status=429)
@@ -162,13 +178,15 @@ def check_password(identifier: str, password: str, *, ip: str | None = None,
     if not user.is_active:
         with transaction.atomic():
             _event(user, LoginEvent.Result.INACTIVE, method, ip, user_agent)
-        raise DomainError(AuthError.ACCOUNT_INACTIVE, _("账号已停用，请联系平台运营人员。"),
-                          status=403)
+        raise DomainError(
+            AuthError.ACCOUNT_INACTIVE, _("账号已停用，请联系平台运营人员。"), status=403
+        )
     new_device = not is_known_device(user, device_id)
     return PasswordCheck(
         user=user,
-        otp_required=otp_required(user, new_device=new_device,
-                                  client_requires_otp=client_requires_otp),
+        otp_required=otp_required(
+            user, new_device=new_device, client_requires_otp=client_requires_otp
+        ),
         new_device=new_device,
     )
 
@@ -178,11 +196,16 @@ def _record_bad_password(user, *, ip, user_agent):
     now = timezone.now()
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        _event(locked, LoginEvent.Result.BAD_CREDENTIALS, LoginEvent.Method.PASSWORD, ip,
-               user_agent)
+        _event(
+            locked, LoginEvent.Result.BAD_CREDENTIALS, LoginEvent.Method.PASSWORD, ip, user_agent
+        )
         since = now - failure_window()
-        last_success = (LoginEvent.objects.filter(user=locked, result=LoginEvent.Result.SUCCEEDED)
-                        .order_by("-created_at").values_list("created_at", flat=True).first())
+        last_success = (
+            LoginEvent.objects.filter(user=locked, result=LoginEvent.Result.SUCCEEDED)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
         for floor in (last_success, locked.locked_until):
             if floor and floor > since:
                 since = floor
@@ -193,11 +216,21 @@ def _record_bad_password(user, *, ip, user_agent):
             return None
         locked.locked_until = now + lockout_duration()
         locked.save(update_fields=["locked_until"])
-        audit.record("identity.account_locked", actor=None, target=locked,
-                     data={"failures": failures, "locked_until": locked.locked_until.isoformat()})
+        audit.record(
+            "identity.account_locked",
+            actor=None,
+            target=locked,
+            data={"failures": failures, "locked_until": locked.locked_until.isoformat()},
+        )
         if locked.mobile:
-            sms.send_sms(locked.mobile, _("【广东政务服务】您的通办账号因多次密码错误已临时锁定%(m)d分钟。如非本人操作，请及时修改密码。")
-                         % {"m": int(lockout_duration().total_seconds()) // 60}, purpose="account_locked")
+            sms.send_sms(
+                locked.mobile,
+                _(
+                    "【广东政务服务】您的通办账号因多次密码错误已临时锁定%(m)d分钟。如非本人操作，请及时修改密码。"
+                )
+                % {"m": int(lockout_duration().total_seconds()) // 60},
+                purpose="account_locked",
+            )
         return locked.locked_until
 
 
@@ -211,37 +244,53 @@ def verify_login_otp(user, code: str, *, ip: str | None = None, user_agent: str 
         otp.verify_otp(user.mobile, OtpPurpose.LOGIN, code)
     except DomainError:
         with transaction.atomic():
-            _event(user, LoginEvent.Result.OTP_FAILED, LoginEvent.Method.PASSWORD_SMS, ip,
-                   user_agent)
+            _event(
+                user, LoginEvent.Result.OTP_FAILED, LoginEvent.Method.PASSWORD_SMS, ip, user_agent
+            )
         raise
 
 
 def remember_device(user, device_id: str, *, ip=None, user_agent="") -> bool:
     """Record the device; return True when it was new for this user."""
     device, created = KnownDevice.objects.get_or_create(
-        user=user, device_id=device_id,
+        user=user,
+        device_id=device_id,
         defaults={"user_agent": (user_agent or "")[:300], "last_ip": ip or None},
     )
     if not created:
-        KnownDevice.objects.filter(pk=device.pk).update(last_seen=timezone.now(), last_ip=ip or None)
+        KnownDevice.objects.filter(pk=device.pk).update(
+            last_seen=timezone.now(), last_ip=ip or None
+        )
     return created
 
 
-def login_user(request, user, *, otp_verified: bool, device_id: str, ip=None,
-               user_agent: str = "") -> LoginEvent:
+def login_user(
+    request, user, *, otp_verified: bool, device_id: str, ip=None, user_agent: str = ""
+) -> LoginEvent:
     """Finish a login: session (key cycled by Django), history, device, audit."""
     method = LoginEvent.Method.PASSWORD_SMS if otp_verified else LoginEvent.Method.PASSWORD
     with transaction.atomic():
         had_devices = KnownDevice.objects.filter(user=user).exists()
         new_device = remember_device(user, device_id, ip=ip, user_agent=user_agent)
-        event = _event(user, LoginEvent.Result.SUCCEEDED, method, ip, user_agent,
-                       new_device=new_device)
-        audit.record("identity.login_succeeded", actor=user, target=user,
-                     data={"method": method, "new_device": new_device})
+        event = _event(
+            user, LoginEvent.Result.SUCCEEDED, method, ip, user_agent, new_device=new_device
+        )
+        audit.record(
+            "identity.login_succeeded",
+            actor=user,
+            target=user,
+            data={"method": method, "new_device": new_device},
+        )
         if new_device and had_devices and user.mobile:
             when = date_format(timezone.localtime(event.created_at), "Y-m-d H:i")
-            sms.send_sms(user.mobile, _("【广东政务服务】您的通办账号于 %(t)s 在新设备登录。如非本人操作，请立即修改密码。")
-                         % {"t": when}, purpose="new_device")
+            sms.send_sms(
+                user.mobile,
+                _(
+                    "【广东政务服务】您的通办账号于 %(t)s 在新设备登录。如非本人操作，请立即修改密码。"
+                )
+                % {"t": when},
+                purpose="new_device",
+            )
     client_otp = request.session.get(SESSION_CLIENT_OTP, False)
     django_login(request, user, backend=BACKEND)
     request.session[SESSION_AUTH] = {

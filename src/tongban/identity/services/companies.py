@@ -37,7 +37,11 @@ def bindable_entities(user) -> list:
     from tongban.registries.selectors import entities_represented_by
 
     bound = set(CompanyAccount.objects.values_list("uscc", flat=True).filter(legal_rep=user))
-    return [e for e in entities_represented_by(user.id_number, active_only=True)[:20] if e.uscc not in bound]
+    return [
+        e
+        for e in entities_represented_by(user.id_number, active_only=True)[:20]
+        if e.uscc not in bound
+    ]
 
 
 def _is_operating(entity) -> bool:
@@ -100,7 +104,9 @@ def acting_for(user, company: CompanyAccount, scope: str) -> bool:
         return True
     if scope == AgentScope.MANAGE_AGENTS:
         return False
-    for grant in AgentAuthorisation.objects.active().filter(company=company, agent=user).only("scopes"):
+    for grant in (
+        AgentAuthorisation.objects.active().filter(company=company, agent=user).only("scopes")
+    ):
         if scope in grant.scopes:
             return True
     return False
@@ -117,7 +123,9 @@ def masked_id_number(value: str | None) -> str:
     return mask_id_number(value or "")
 
 
-def agents_of(company: CompanyAccount, *, include_inactive: bool = True) -> QuerySet[AgentAuthorisation]:
+def agents_of(
+    company: CompanyAccount, *, include_inactive: bool = True
+) -> QuerySet[AgentAuthorisation]:
     qs = company.agent_authorisations.select_related("agent")
     return qs if include_inactive else qs.active()
 
@@ -177,8 +185,15 @@ def _check_expiry(expires_on) -> datetime.date:
     return expires_on
 
 
-def authorise_agent(company: CompanyAccount, *, agent_id_number: str, agent_name: str,
-                    scopes, expires_on: datetime.date, actor) -> AgentAuthorisation:
+def authorise_agent(
+    company: CompanyAccount,
+    *,
+    agent_id_number: str,
+    agent_name: str,
+    scopes,
+    expires_on: datetime.date,
+    actor,
+) -> AgentAuthorisation:
     """The legal representative authorises a registered, real-name-verified user (matched
     by ID number and name) as an agent with ``scopes`` until ``expires_on`` (≤ one year)."""
     require_agent_scope(actor, company, AgentScope.MANAGE_AGENTS)
@@ -186,7 +201,9 @@ def authorise_agent(company: CompanyAccount, *, agent_id_number: str, agent_name
     chosen = _clean_scopes(scopes)
     expires_on = _check_expiry(expires_on)
     agent = User.objects.filter(
-        id_number__iexact=id_number, name=(agent_name or "").strip(), kind=User.Kind.NATURAL,
+        id_number__iexact=id_number,
+        name=(agent_name or "").strip(),
+        kind=User.Kind.NATURAL,
         is_active=True,
     ).first()
     if agent is None or agent.realname_level < REQUIRED_LEVEL:
@@ -204,15 +221,22 @@ def authorise_agent(company: CompanyAccount, *, agent_id_number: str, agent_name
             # An expired, unrevoked grant is closed so the new one can take its place.
             open_grants.update(revoked_at=timezone.now(), revoked_by=None)
             grant = AgentAuthorisation.objects.create(
-                company=company, agent=agent, scopes=chosen, expires_on=expires_on,
+                company=company,
+                agent=agent,
+                scopes=chosen,
+                expires_on=expires_on,
                 created_by=actor,
             )
             audit.record(
                 "identity.agent_authorised",
                 actor=actor,
                 target=grant,
-                data={"uscc": company.uscc, "agent_id": agent.pk, "scopes": chosen,
-                      "expires_on": expires_on.isoformat()},
+                data={
+                    "uscc": company.uscc,
+                    "agent_id": agent.pk,
+                    "scopes": chosen,
+                    "expires_on": expires_on.isoformat(),
+                },
             )
     except IntegrityError as exc:
         raise error(CompanyError.AGENT_ALREADY_AUTHORISED, field="agent_id_number") from exc

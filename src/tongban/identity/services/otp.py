@@ -38,8 +38,9 @@ def otp_resend_seconds() -> int:
 
 
 def _hash(mobile: str, purpose: str, code: str) -> str:
-    return salted_hmac("tongban.identity.otp", f"{mobile}:{purpose}:{code}",
-                       algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "tongban.identity.otp", f"{mobile}:{purpose}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 MESSAGES = {
@@ -52,35 +53,54 @@ def issue_otp(mobile: str, purpose: str, *, user=None, ip: str | None = None) ->
     """Create a new code for (mobile, purpose), supersede the previous one, send it by SMS."""
     now = timezone.now()
     with transaction.atomic():
-        last = (OtpChallenge.objects.filter(mobile=mobile, purpose=purpose)
-                .order_by("-created_at", "-id").first())
+        last = (
+            OtpChallenge.objects.filter(mobile=mobile, purpose=purpose)
+            .order_by("-created_at", "-id")
+            .first()
+        )
         if last and last.created_at > now - timedelta(seconds=otp_resend_seconds()):
             wait = otp_resend_seconds() - int((now - last.created_at).total_seconds())
-            raise DomainError(OtpError.OTP_COOLDOWN,
-                              _("验证码已发送，请 %(s)d 秒后再重新获取。") % {"s": max(wait, 1)},
-                              field="mobile", status=429)
+            raise DomainError(
+                OtpError.OTP_COOLDOWN,
+                _("验证码已发送，请 %(s)d 秒后再重新获取。") % {"s": max(wait, 1)},
+                field="mobile",
+                status=429,
+            )
         hour_ago = now - timedelta(hours=1)
         if ip and OtpChallenge.objects.filter(ip=ip, created_at__gte=hour_ago).count() >= _setting(
             "TONGBAN_OTP_IP_HOURLY_LIMIT", 20
         ):
-            raise DomainError(OtpError.OTP_RATE_LIMITED, _("获取验证码过于频繁，请稍后再试。"),
-                              status=429)
+            raise DomainError(
+                OtpError.OTP_RATE_LIMITED, _("获取验证码过于频繁，请稍后再试。"), status=429
+            )
         if OtpChallenge.objects.filter(mobile=mobile, created_at__gte=hour_ago).count() >= _setting(
             "TONGBAN_OTP_MOBILE_HOURLY_LIMIT", 10
         ):
-            raise DomainError(OtpError.OTP_RATE_LIMITED, _("该手机号获取验证码过于频繁，请稍后再试。"),
-                              field="mobile", status=429)
+            raise DomainError(
+                OtpError.OTP_RATE_LIMITED,
+                _("该手机号获取验证码过于频繁，请稍后再试。"),
+                field="mobile",
+                status=429,
+            )
         OtpChallenge.objects.filter(
             mobile=mobile, purpose=purpose, status=OtpChallenge.Status.ACTIVE
         ).update(status=OtpChallenge.Status.SUPERSEDED)
         code = f"{secrets.randbelow(10**6):06d}"
         challenge = OtpChallenge.objects.create(
-            mobile=mobile, purpose=purpose, user=user, code_hash=_hash(mobile, purpose, code),
-            created_at=now, expires_at=now + timedelta(seconds=otp_ttl()), ip=ip or None,
+            mobile=mobile,
+            purpose=purpose,
+            user=user,
+            code_hash=_hash(mobile, purpose, code),
+            created_at=now,
+            expires_at=now + timedelta(seconds=otp_ttl()),
+            ip=ip or None,
         )
         template = MESSAGES.get(purpose, MESSAGES[OtpPurpose.LOGIN])
-        sms.send_sms(mobile, template.format(code=code, minutes=max(otp_ttl() // 60, 1)),
-                     purpose=f"otp_{purpose}")
+        sms.send_sms(
+            mobile,
+            template.format(code=code, minutes=max(otp_ttl() // 60, 1)),
+            purpose=f"otp_{purpose}",
+        )
     return challenge
 
 
@@ -115,7 +135,8 @@ def verify_otp(mobile: str, purpose: str, code: str) -> OtpChallenge:
             else:
                 error = DomainError(
                     OtpError.OTP_INVALID,
-                    _("验证码错误，还可尝试 %(n)d 次。") % {"n": otp_max_attempts() - challenge.attempts},
+                    _("验证码错误，还可尝试 %(n)d 次。")
+                    % {"n": otp_max_attempts() - challenge.attempts},
                     field="code",
                 )
             challenge.save(update_fields=["attempts", "status"])
@@ -129,5 +150,9 @@ def verify_otp(mobile: str, purpose: str, code: str) -> OtpChallenge:
 
 
 def _attempts_exceeded() -> DomainError:
-    return DomainError(OtpError.OTP_ATTEMPTS_EXCEEDED, _("验证码错误次数过多，请重新获取。"),
-                       field="code", status=429)
+    return DomainError(
+        OtpError.OTP_ATTEMPTS_EXCEEDED,
+        _("验证码错误次数过多，请重新获取。"),
+        field="code",
+        status=429,
+    )

@@ -201,8 +201,11 @@ def _clean_profile(username, name, mobile, id_number):
 def generate_password() -> str:
     while True:
         candidate = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(12))
-        if (any(c.isdigit() for c in candidate) and any(c.islower() for c in candidate)
-                and any(c.isupper() for c in candidate)):
+        if (
+            any(c.isdigit() for c in candidate)
+            and any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+        ):
             return candidate
 
 
@@ -210,8 +213,11 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
-        raise error(StaffError.WEAK_PASSWORD, field="password",
-                    message=_("初始密码强度不足：") + "；".join(exc.messages)) from exc
+        raise error(
+            StaffError.WEAK_PASSWORD,
+            field="password",
+            message=_("初始密码强度不足：") + "；".join(exc.messages),
+        ) from exc
 
 
 def _check_unique(username: str, id_number: str | None) -> None:
@@ -222,12 +228,24 @@ def _check_unique(username: str, id_number: str | None) -> None:
 
 
 def _role_data(spec) -> dict:
-    return {"org_unit": spec.org_unit.code, "role": spec.role, "covers_children": spec.covers_children}
+    return {
+        "org_unit": spec.org_unit.code,
+        "role": spec.role,
+        "covers_children": spec.covers_children,
+    }
 
 
 # --- writes ----------------------------------------------------------------------------------
-def create_staff(*, username: str, name: str, mobile: str = "", id_number: str | None = None,
-                 password: str | None = None, roles: Iterable[RoleSpec], actor) -> StaffCreated:
+def create_staff(
+    *,
+    username: str,
+    name: str,
+    mobile: str = "",
+    id_number: str | None = None,
+    password: str | None = None,
+    roles: Iterable[RoleSpec],
+    actor,
+) -> StaffCreated:
     """Create a civil servant account with at least one role. Without ``password`` a strong
     one is generated and returned once in ``StaffCreated.generated_password``.
 
@@ -240,8 +258,14 @@ def create_staff(*, username: str, name: str, mobile: str = "", id_number: str |
         raise error(StaffError.ROLE_REQUIRED, field="role")
     for spec in roles:
         _check_grant(actor, spec)
-    user = User(username=username, name=name, mobile=mobile, id_number=id_number,
-                kind=User.Kind.STAFF, realname_level=User.Level.L1)
+    user = User(
+        username=username,
+        name=name,
+        mobile=mobile,
+        id_number=id_number,
+        kind=User.Kind.STAFF,
+        realname_level=User.Level.L1,
+    )
     generated = None
     if password:
         _check_password(password, user)
@@ -253,10 +277,17 @@ def create_staff(*, username: str, name: str, mobile: str = "", id_number: str |
         with transaction.atomic():
             user.save(force_insert=True)
             for spec in roles:
-                RoleAssignment.objects.create(user=user, org_unit=spec.org_unit, role=spec.role,
-                                              covers_children=spec.covers_children)
+                RoleAssignment.objects.create(
+                    user=user,
+                    org_unit=spec.org_unit,
+                    role=spec.role,
+                    covers_children=spec.covers_children,
+                )
             audit.record(
-                "identity.staff_created", actor=actor, target=user, org_unit=roles[0].org_unit,
+                "identity.staff_created",
+                actor=actor,
+                target=user,
+                org_unit=roles[0].org_unit,
                 data={"username": username, "roles": [_role_data(s) for s in roles]},
             )
     except IntegrityError as exc:
@@ -274,14 +305,23 @@ def assign_role(staff: User, spec: RoleSpec, *, actor) -> RoleAssignment:
     _check_grant(actor, spec)
     try:
         with transaction.atomic():
-            if RoleAssignment.objects.filter(user=staff, org_unit=spec.org_unit, role=spec.role).exists():
+            if RoleAssignment.objects.filter(
+                user=staff, org_unit=spec.org_unit, role=spec.role
+            ).exists():
                 raise error(StaffError.ROLE_ALREADY_ASSIGNED, field="role")
             assignment = RoleAssignment.objects.create(
-                user=staff, org_unit=spec.org_unit, role=spec.role,
+                user=staff,
+                org_unit=spec.org_unit,
+                role=spec.role,
                 covers_children=spec.covers_children,
             )
-            audit.record("identity.role_assigned", actor=actor, target=staff,
-                         org_unit=spec.org_unit, data=_role_data(spec))
+            audit.record(
+                "identity.role_assigned",
+                actor=actor,
+                target=staff,
+                org_unit=spec.org_unit,
+                data=_role_data(spec),
+            )
     except IntegrityError as exc:
         raise error(StaffError.ROLE_ALREADY_ASSIGNED, field="role") from exc
     return assignment
@@ -294,16 +334,25 @@ def remove_role(staff: User, assignment_id: int, *, actor) -> None:
     if staff.pk == actor.pk:
         raise error(StaffError.CANNOT_MODIFY_SELF)
     with transaction.atomic():
-        assignment = (RoleAssignment.objects.select_for_update().select_related("org_unit")
-                      .filter(pk=assignment_id, user=staff).first())
+        assignment = (
+            RoleAssignment.objects.select_for_update()
+            .select_related("org_unit")
+            .filter(pk=assignment_id, user=staff)
+            .first()
+        )
         if assignment is None:
             raise error(StaffError.ROLE_NOT_FOUND)
         spec = RoleSpec(assignment.org_unit, assignment.role, assignment.covers_children)
         if spec.role not in grantable_roles(actor, spec.org_unit, subtree=spec.covers_children):
             raise error(StaffError.ROLE_NOT_GRANTABLE, field="role")
         assignment.delete()
-        audit.record("identity.role_removed", actor=actor, target=staff,
-                     org_unit=spec.org_unit, data=_role_data(spec))
+        audit.record(
+            "identity.role_removed",
+            actor=actor,
+            target=staff,
+            org_unit=spec.org_unit,
+            data=_role_data(spec),
+        )
 
 
 def deactivate_staff(staff: User, *, actor) -> User:
@@ -315,13 +364,25 @@ def deactivate_staff(staff: User, *, actor) -> User:
         if updated != 1:
             raise error(StaffError.STAFF_ALREADY_INACTIVE)
         staff.is_active = False
-        audit.record("identity.staff_deactivated", actor=actor, target=staff,
-                     data={"username": staff.username})
+        audit.record(
+            "identity.staff_deactivated",
+            actor=actor,
+            target=staff,
+            data={"username": staff.username},
+        )
     return staff
 
 
 # --- CSV roster ------------------------------------------------------------------------------
-ROSTER_COLUMNS = ("username", "name", "mobile", "id_number", "org_unit_code", "role", "covers_children")
+ROSTER_COLUMNS = (
+    "username",
+    "name",
+    "mobile",
+    "id_number",
+    "org_unit_code",
+    "role",
+    "covers_children",
+)
 MAX_ROSTER_ROWS = 5000
 _TRUE = {"1", "true", "yes", "y", "是", "t"}
 _FALSE = {"", "0", "false", "no", "n", "否", "f"}
@@ -375,7 +436,11 @@ def _decode(data) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise error(StaffError.ROSTER_INVALID, field="file", message=_("文件编码无法识别，请保存为 UTF-8 的 CSV 文件"))
+    raise error(
+        StaffError.ROSTER_INVALID,
+        field="file",
+        message=_("文件编码无法识别，请保存为 UTF-8 的 CSV 文件"),
+    )
 
 
 def roster_text(data) -> str:
@@ -393,7 +458,10 @@ def _read(file) -> str:
     return _decode(data)
 
 
-_ROLE_BY_TEXT = {**{v: v for v in Role.values}, **{str(label): value for value, label in Role.choices}}
+_ROLE_BY_TEXT = {
+    **{v: v for v in Role.values},
+    **{str(label): value for value, label in Role.choices},
+}
 
 
 def _parse_roster(text: str, actor, result: RosterResult) -> None:
@@ -405,9 +473,13 @@ def _parse_roster(text: str, actor, result: RosterResult) -> None:
     header = [h.strip().lower() for h in header] if header else []
     missing = [c for c in ROSTER_COLUMNS if c not in header]
     if missing:
-        fail(1, ",".join(missing), "roster_header_invalid",
-             _("第1行表头缺少列：%(cols)s（应为 %(all)s）") % {"cols": ", ".join(missing),
-                                                        "all": ",".join(ROSTER_COLUMNS)})
+        fail(
+            1,
+            ",".join(missing),
+            "roster_header_invalid",
+            _("第1行表头缺少列：%(cols)s（应为 %(all)s）")
+            % {"cols": ", ".join(missing), "all": ",".join(ROSTER_COLUMNS)},
+        )
         return
     index = {c: header.index(c) for c in ROSTER_COLUMNS}
     units = {u.code: u for u in OrgUnit.objects.all()} if header else {}
@@ -424,7 +496,8 @@ def _parse_roster(text: str, actor, result: RosterResult) -> None:
         errors_before = len(result.errors)
         try:
             username, name, mobile, id_number = _clean_profile(
-                value["username"], value["name"], value["mobile"], value["id_number"])
+                value["username"], value["name"], value["mobile"], value["id_number"]
+            )
         except DomainError as exc:
             fail(number, exc.field or "", exc.code, exc.message)
             continue
@@ -432,13 +505,24 @@ def _parse_roster(text: str, actor, result: RosterResult) -> None:
         role = _ROLE_BY_TEXT.get(value["role"]) or _ROLE_BY_TEXT.get(value["role"].lower())
         covers_text = value["covers_children"].lower()
         if unit is None:
-            fail(number, "org_unit_code", StaffError.ORG_UNIT_NOT_FOUND,
-                 _("组织机构编码“%(code)s”不存在") % {"code": value["org_unit_code"]})
+            fail(
+                number,
+                "org_unit_code",
+                StaffError.ORG_UNIT_NOT_FOUND,
+                _("组织机构编码“%(code)s”不存在") % {"code": value["org_unit_code"]},
+            )
         if role is None:
-            fail(number, "role", StaffError.ROLE_INVALID,
-                 _("角色“%(role)s”无效，可用：%(all)s") % {"role": value["role"], "all": ", ".join(Role.values)})
+            fail(
+                number,
+                "role",
+                StaffError.ROLE_INVALID,
+                _("角色“%(role)s”无效，可用：%(all)s")
+                % {"role": value["role"], "all": ", ".join(Role.values)},
+            )
         if covers_text not in _TRUE | _FALSE:
-            fail(number, "covers_children", "invalid_boolean", _("covers_children 应为 是/否 或 1/0"))
+            fail(
+                number, "covers_children", "invalid_boolean", _("covers_children 应为 是/否 或 1/0")
+            )
         if len(result.errors) > errors_before:
             continue
         spec = RoleSpec(unit, role, covers_text in _TRUE)
@@ -449,11 +533,20 @@ def _parse_roster(text: str, actor, result: RosterResult) -> None:
             continue
         person = (name, mobile, id_number)
         if username in seen_people and seen_people[username] != person:
-            fail(number, "username", "roster_conflict",
-                 _("登录名 %(u)s 在前面的行中姓名、手机号或身份证号不同") % {"u": username})
+            fail(
+                number,
+                "username",
+                "roster_conflict",
+                _("登录名 %(u)s 在前面的行中姓名、手机号或身份证号不同") % {"u": username},
+            )
             continue
         if id_number and seen_ids.get(id_number, username) != username:
-            fail(number, "id_number", StaffError.ID_NUMBER_TAKEN, _("身份证号与花名册中其他登录名重复"))
+            fail(
+                number,
+                "id_number",
+                StaffError.ID_NUMBER_TAKEN,
+                _("身份证号与花名册中其他登录名重复"),
+            )
             continue
         if (username, unit.pk, role) in seen_roles:
             fail(number, "role", StaffError.ROLE_ALREADY_ASSIGNED, _("与前面的行重复"))
@@ -468,8 +561,9 @@ def _parse_roster(text: str, actor, result: RosterResult) -> None:
         if id_number:
             seen_ids[id_number] = username
         seen_roles.add((username, unit.pk, role))
-        result.rows.append(RosterRow(number, username, name, mobile, id_number, unit, role,
-                                     spec.covers_children))
+        result.rows.append(
+            RosterRow(number, username, name, mobile, id_number, unit, role, spec.covers_children)
+        )
     if not result.rows and not result.errors:
         fail(1, "", "roster_empty", _("花名册没有数据行"))
 
@@ -491,15 +585,25 @@ def import_staff_roster(file, *, actor, dry_run: bool = True) -> RosterResult:
         with transaction.atomic():
             for username, rows in by_user.items():
                 first = rows[0]
-                result.created.append(create_staff(
-                    username=username, name=first.name, mobile=first.mobile,
-                    id_number=first.id_number,
-                    roles=[RoleSpec(r.org_unit, r.role, r.covers_children) for r in rows],
-                    actor=actor,
-                ))
-            audit.record("identity.staff_roster_imported", actor=actor,
-                         data={"accounts": len(by_user), "rows": len(result.rows),
-                               "usernames": list(by_user)})
+                result.created.append(
+                    create_staff(
+                        username=username,
+                        name=first.name,
+                        mobile=first.mobile,
+                        id_number=first.id_number,
+                        roles=[RoleSpec(r.org_unit, r.role, r.covers_children) for r in rows],
+                        actor=actor,
+                    )
+                )
+            audit.record(
+                "identity.staff_roster_imported",
+                actor=actor,
+                data={
+                    "accounts": len(by_user),
+                    "rows": len(result.rows),
+                    "usernames": list(by_user),
+                },
+            )
     except DomainError as exc:  # e.g. a username taken meanwhile: all rolled back
         result.created = []
         result.errors.append(RosterLineError(0, exc.field or "", exc.code, exc.message))

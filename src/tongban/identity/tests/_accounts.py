@@ -19,8 +19,14 @@ def registry_person(id_number, name, phone="", status="normal"):
     from tongban.registries.models import Person
 
     return Person.objects.create(
-        id_number=id_number, name=name, gender="M", birth_date=date(1990, 1, 1),
-        division_code=id_number[:6], address="广州市天河区体育西路1号", phone=phone, status=status,
+        id_number=id_number,
+        name=name,
+        gender="M",
+        birth_date=date(1990, 1, 1),
+        division_code=id_number[:6],
+        address="广州市天河区体育西路1号",
+        phone=phone,
+        status=status,
     )
 
 

@@ -21,7 +21,10 @@ def _register(id_number=None, name="陈小明", mobile=MOBILE, password=PASSWORD
         accounts.send_registration_code(mobile)
         code = last_code(mobile)
     return accounts.register_natural_person(
-        id_number=id_number or new_id_number(), name=name, mobile=mobile, password=password,
+        id_number=id_number or new_id_number(),
+        name=name,
+        mobile=mobile,
+        password=password,
         otp_code=code,
     )
 
@@ -56,8 +59,13 @@ def test_register_rejects_bad_checksum_and_changes_nothing():
     bad = new_id_number()
     bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
     with pytest.raises(DomainError) as exc:
-        accounts.register_natural_person(id_number=bad, name="陈小明", mobile=MOBILE,
-                                         password=PASSWORD, otp_code=last_code(MOBILE))
+        accounts.register_natural_person(
+            id_number=bad,
+            name="陈小明",
+            mobile=MOBILE,
+            password=PASSWORD,
+            otp_code=last_code(MOBILE),
+        )
     assert exc.value.code == "invalid_checksum" and exc.value.field == "id_number"
     assert User.objects.count() == 0
     # the code was not spent: it still registers afterwards
@@ -74,8 +82,13 @@ def test_register_rejects_invalid_mobile():
 def test_register_rejects_weak_password():
     accounts.send_registration_code(MOBILE)
     with pytest.raises(DomainError) as exc:
-        accounts.register_natural_person(id_number=new_id_number(), name="陈小明", mobile=MOBILE,
-                                         password="12345678", otp_code=last_code(MOBILE))
+        accounts.register_natural_person(
+            id_number=new_id_number(),
+            name="陈小明",
+            mobile=MOBILE,
+            password="12345678",
+            otp_code=last_code(MOBILE),
+        )
     assert exc.value.code == "weak_password"
     assert User.objects.count() == 0
 
@@ -122,8 +135,13 @@ def test_code_cannot_be_reused():
     code = last_code(MOBILE)
     _register(code=code)
     with pytest.raises(DomainError) as exc:
-        accounts.register_natural_person(id_number=new_id_number(), name="陈小红",
-                                         mobile="13712345679", password=PASSWORD, otp_code=code)
+        accounts.register_natural_person(
+            id_number=new_id_number(),
+            name="陈小红",
+            mobile="13712345679",
+            password=PASSWORD,
+            otp_code=code,
+        )
     assert exc.value.code == "otp_not_sent"
     assert User.objects.count() == 1
 
@@ -245,11 +263,15 @@ def test_face_check_unavailable_without_backend(citizen, settings):
 # --- password ----------------------------------------------------------------------------------
 def test_change_password(citizen):
     with pytest.raises(DomainError) as exc:
-        accounts.change_password(citizen, actor=citizen, old_password="wrong", new_password="Another#2026")
+        accounts.change_password(
+            citizen, actor=citizen, old_password="wrong", new_password="Another#2026"
+        )
     assert exc.value.code == "wrong_password"
     citizen.refresh_from_db()
     assert citizen.check_password(PASSWORD)
-    accounts.change_password(citizen, actor=citizen, old_password=PASSWORD, new_password="Another#2026")
+    accounts.change_password(
+        citizen, actor=citizen, old_password=PASSWORD, new_password="Another#2026"
+    )
     citizen.refresh_from_db()
     assert citizen.check_password("Another#2026")
     assert AuditEvent.objects.filter(event_type="identity.password_changed").count() == 1
@@ -257,7 +279,9 @@ def test_change_password(citizen):
 
 def test_change_password_of_someone_else_is_refused(citizen, outsider):
     with pytest.raises(DomainError) as exc:
-        accounts.change_password(citizen, actor=outsider, old_password=PASSWORD, new_password="Another#2026")
+        accounts.change_password(
+            citizen, actor=outsider, old_password=PASSWORD, new_password="Another#2026"
+        )
     assert exc.value.status == 403
     citizen.refresh_from_db()
     assert citizen.check_password(PASSWORD)
@@ -267,17 +291,27 @@ def test_change_password_of_someone_else_is_refused(citizen, outsider):
 def _token(user, app, n):
     from oauth2_provider.models import AccessToken, RefreshToken
 
-    access = AccessToken.objects.create(user=user, application=app, token=f"at-{user.pk}-{n}",
-                                        expires=timezone.now() + timedelta(hours=1), scope="openid")
-    RefreshToken.objects.create(user=user, application=app, token=f"rt-{user.pk}-{n}", access_token=access)
+    access = AccessToken.objects.create(
+        user=user,
+        application=app,
+        token=f"at-{user.pk}-{n}",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="openid",
+    )
+    RefreshToken.objects.create(
+        user=user, application=app, token=f"rt-{user.pk}-{n}", access_token=access
+    )
 
 
 def _app(name, host):
     from oauth2_provider.models import Application
 
-    return Application.objects.create(name=name, client_type="confidential",
-                                      authorization_grant_type="authorization-code",
-                                      redirect_uris=f"https://{host}/cb")
+    return Application.objects.create(
+        name=name,
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris=f"https://{host}/cb",
+    )
 
 
 def test_revoking_consent_revokes_it_and_deletes_only_this_users_tokens(citizen, outsider):
@@ -294,7 +328,10 @@ def test_revoking_consent_revokes_it_and_deletes_only_this_users_tokens(citizen,
     _token(citizen, app, 1)
     _token(citizen, other_app, 2)
     _token(outsider, app, 3)
-    assert sorted(c.application.name for c in oidc_selectors.consents_of(citizen)) == ["人社系统", "市场监管系统"]
+    assert sorted(c.application.name for c in oidc_selectors.consents_of(citizen)) == [
+        "人社系统",
+        "市场监管系统",
+    ]
 
     # Consents are keyed by the actor: an outsider can only ever reach their own.
     oidc_services.revoke_consent(actor=outsider, application=app)

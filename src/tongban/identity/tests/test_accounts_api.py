@@ -20,8 +20,13 @@ def _post(client, path, data):
 
 
 def _registration(code, id_number=None, **over):
-    data = {"id_number": id_number or new_id_number(), "name": "陈小明", "mobile": MOBILE,
-            "password": PASSWORD, "otp_code": code}
+    data = {
+        "id_number": id_number or new_id_number(),
+        "name": "陈小明",
+        "mobile": MOBILE,
+        "password": PASSWORD,
+        "otp_code": code,
+    }
     data.update(over)
     return data
 
@@ -44,11 +49,16 @@ def test_register_errors_are_json_and_change_nothing(client, citizen):
     bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
     response = _post(client, "/registrations", _registration(code, id_number=bad))
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_checksum", "message": response.json()["message"],
-                               "field": "id_number"}
+    assert response.json() == {
+        "code": "invalid_checksum",
+        "message": response.json()["message"],
+        "field": "id_number",
+    }
     response = _post(client, "/registrations", _registration(code, id_number=citizen.id_number))
     assert response.status_code == 409 and response.json()["code"] == "already_registered"
-    response = _post(client, "/registrations", _registration("999999" if code != "999999" else "888888"))
+    response = _post(
+        client, "/registrations", _registration("999999" if code != "999999" else "888888")
+    )
     assert response.json()["code"] == "otp_invalid"
     OtpChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = _post(client, "/registrations", _registration(code))
@@ -98,7 +108,9 @@ def test_realname_l2_success_via_api(client):
 def test_me_and_login_history_are_own_only(client, citizen, outsider):
     assert client.get(BASE + "/me").status_code == 401
     assert client.get(BASE + "/me/login-history").status_code == 401
-    LoginEvent.objects.create(user=citizen, result="succeeded", method="password_sms", ip="10.1.1.1")
+    LoginEvent.objects.create(
+        user=citizen, result="succeeded", method="password_sms", ip="10.1.1.1"
+    )
     LoginEvent.objects.create(user=outsider, result="succeeded", method="password", ip="10.2.2.2")
     client.force_login(outsider)
     me = client.get(BASE + "/me").json()
@@ -114,13 +126,25 @@ def test_me_refuses_oidc_bearer_tokens(client, citizen):
 
     from tongban.identity.models.oidc import ClientPolicy
 
-    app = Application.objects.create(name="dept", client_type="confidential",
-                                     authorization_grant_type="authorization-code",
-                                     redirect_uris="https://dept.example/cb")
-    ClientPolicy.objects.create(application=app, kind=ClientPolicy.Kind.PERSON_SSO,
-                                allowed_scopes=["openid", "profile"], sector_identifier="dept.example")
-    AccessToken.objects.create(user=citizen, application=app, token="good-token", scope="openid profile",
-                               expires=timezone.now() + timedelta(hours=1))
+    app = Application.objects.create(
+        name="dept",
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://dept.example/cb",
+    )
+    ClientPolicy.objects.create(
+        application=app,
+        kind=ClientPolicy.Kind.PERSON_SSO,
+        allowed_scopes=["openid", "profile"],
+        sector_identifier="dept.example",
+    )
+    AccessToken.objects.create(
+        user=citizen,
+        application=app,
+        token="good-token",
+        scope="openid profile",
+        expires=timezone.now() + timedelta(hours=1),
+    )
     response = client.get(BASE + "/me", HTTP_AUTHORIZATION="Bearer good-token")
     assert response.status_code == 401
     assert str(citizen.pk) not in response.content.decode()
@@ -130,7 +154,16 @@ def test_operation_ids():
     from tongban.config.api import api
 
     schema = api.get_openapi_schema()
-    ids = {op["operationId"] for path, item in schema["paths"].items() if path.startswith(BASE)
-           for op in item.values()}
-    assert {"identity_create_registration", "identity_send_otp", "identity_verify_realname",
-            "identity_get_me", "identity_list_login_history"} <= ids
+    ids = {
+        op["operationId"]
+        for path, item in schema["paths"].items()
+        if path.startswith(BASE)
+        for op in item.values()
+    }
+    assert {
+        "identity_create_registration",
+        "identity_send_otp",
+        "identity_verify_realname",
+        "identity_get_me",
+        "identity_list_login_history",
+    } <= ids

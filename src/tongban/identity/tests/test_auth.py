@@ -60,7 +60,9 @@ def test_lockout_after_five_failures(citizen):
     # (the failures happened before the lock ended: move them back so the clock order holds
     # however fast the test runs)
     LoginEvent.objects.filter(user=citizen).update(created_at=timezone.now() - timedelta(seconds=5))
-    type(citizen).objects.filter(pk=citizen.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    type(citizen).objects.filter(pk=citizen.pk).update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
     assert _fail(citizen.id_number).code == "invalid_credentials"
     assert auth.check_password(citizen.id_number, PASSWORD).user == citizen
 
@@ -112,8 +114,9 @@ def test_otp_policy(citizen, settings, policy, level, known, client, expected):
     type(citizen).objects.filter(pk=citizen.pk).update(realname_level=level)
     if known:
         KnownDevice.objects.create(user=citizen, device_id="dev-1")
-    check = auth.check_password(citizen.id_number, PASSWORD, device_id="dev-1",
-                                client_requires_otp=client)
+    check = auth.check_password(
+        citizen.id_number, PASSWORD, device_id="dev-1", client_requires_otp=client
+    )
     assert check.otp_required is expected
     assert check.new_device is (not known)
 

@@ -49,9 +49,16 @@ def test_bind_errors_are_json(citizen, outsider):
     before = snapshot()
     response = post(client_for(outsider), BASE, {"uscc": entity.uscc})
     assert response.status_code == 403
-    assert response.json() == {"code": "not_legal_rep", "message": response.json()["message"], "field": "uscc"}
+    assert response.json() == {
+        "code": "not_legal_rep",
+        "message": response.json()["message"],
+        "field": "uscc",
+    }
     response = post(client_for(citizen), BASE, {"uscc": entity.uscc[:-1] + "!"})
-    assert response.status_code == 400 and response.json()["code"] in {"invalid_char", "invalid_checksum"}
+    assert response.status_code == 400 and response.json()["code"] in {
+        "invalid_char",
+        "invalid_checksum",
+    }
     assert snapshot() == before
 
 
@@ -65,9 +72,16 @@ def test_anonymous_is_rejected(citizen):
 
 def test_agent_lifecycle(citizen, outsider, company):
     rep = client_for(citizen)
-    response = post(rep, f"{BASE}/{company.uscc}/agents", {
-        "agent_id_number": outsider.id_number, "agent_name": "李四",
-        "scopes": ["apply", "licences"], "expires_on": in_days(90)})
+    response = post(
+        rep,
+        f"{BASE}/{company.uscc}/agents",
+        {
+            "agent_id_number": outsider.id_number,
+            "agent_name": "李四",
+            "scopes": ["apply", "licences"],
+            "expires_on": in_days(90),
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "active" and body["scopes"] == ["apply", "licences"]
@@ -92,13 +106,27 @@ def test_agent_lifecycle(citizen, outsider, company):
 
 
 def test_agent_scope_exceeded_api(citizen, outsider, company):
-    response = post(client_for(citizen), f"{BASE}/{company.uscc}/agents", {
-        "agent_id_number": outsider.id_number, "agent_name": "李四",
-        "scopes": ["manage_agents"], "expires_on": in_days(30)})
+    response = post(
+        client_for(citizen),
+        f"{BASE}/{company.uscc}/agents",
+        {
+            "agent_id_number": outsider.id_number,
+            "agent_name": "李四",
+            "scopes": ["manage_agents"],
+            "expires_on": in_days(30),
+        },
+    )
     assert response.status_code == 400 and response.json()["code"] == "agent_scope_invalid"
-    response = post(client_for(citizen), f"{BASE}/{company.uscc}/agents", {
-        "agent_id_number": outsider.id_number, "agent_name": "李四",
-        "scopes": ["apply"], "expires_on": in_days(400)})
+    response = post(
+        client_for(citizen),
+        f"{BASE}/{company.uscc}/agents",
+        {
+            "agent_id_number": outsider.id_number,
+            "agent_name": "李四",
+            "scopes": ["apply"],
+            "expires_on": in_days(400),
+        },
+    )
     assert response.status_code == 400 and response.json()["code"] == "agent_expiry_invalid"
     assert AgentAuthorisation.objects.count() == 0
 
@@ -107,17 +135,29 @@ def test_outsider_cannot_see_or_revoke(citizen, outsider, company):
     from tongban.testing.factories import UserFactory
 
     third = UserFactory(id_number="44010619850202243X", name="王五", realname_level=2)
-    grant = svc.authorise_agent(company, agent_id_number=third.id_number, agent_name="王五",
-                                scopes={"apply"}, expires_on=timezone.localdate() + datetime.timedelta(days=5),
-                                actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=third.id_number,
+        agent_name="王五",
+        scopes={"apply"},
+        expires_on=timezone.localdate() + datetime.timedelta(days=5),
+        actor=citizen,
+    )
     client = client_for(outsider)
     before = snapshot()
     assert client.get(BASE).json()["items"] == []
     for response in (
         client.get(f"{BASE}/{company.uscc}"),
-        post(client, f"{BASE}/{company.uscc}/agents", {
-            "agent_id_number": outsider.id_number, "agent_name": "李四", "scopes": ["apply"],
-            "expires_on": in_days(30)}),
+        post(
+            client,
+            f"{BASE}/{company.uscc}/agents",
+            {
+                "agent_id_number": outsider.id_number,
+                "agent_name": "李四",
+                "scopes": ["apply"],
+                "expires_on": in_days(30),
+            },
+        ),
         client.delete(f"{BASE}/{company.uscc}/agents/{grant.pk}"),
     ):
         assert response.status_code == 404

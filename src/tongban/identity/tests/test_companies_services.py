@@ -21,17 +21,24 @@ pytestmark = pytest.mark.django_db
 def make_entity(rep, *, status=EntityStatus.ACTIVE, seed=1, name="广州通办科技有限公司"):
     return LegalEntity.objects.create(
         uscc=generate_uscc(division_code="440106", rng=random.Random(seed)),
-        name=name, entity_type=EntityType.ENTERPRISE,
-        legal_rep_id_number=rep.id_number, legal_rep_name=rep.name,
-        address="广东省广州市天河区体育西路1号", division_code="440106", status=status,
+        name=name,
+        entity_type=EntityType.ENTERPRISE,
+        legal_rep_id_number=rep.id_number,
+        legal_rep_name=rep.name,
+        address="广东省广州市天河区体育西路1号",
+        division_code="440106",
+        status=status,
         established_date=datetime.date(2015, 3, 1),
     )
 
 
 def snapshot():
-    return (CompanyAccount.objects.count(), AgentAuthorisation.objects.count(),
-            AgentAuthorisation.objects.filter(revoked_at__isnull=False).count(),
-            AuditEvent.objects.count())
+    return (
+        CompanyAccount.objects.count(),
+        AgentAuthorisation.objects.count(),
+        AgentAuthorisation.objects.filter(revoked_at__isnull=False).count(),
+        AuditEvent.objects.count(),
+    )
 
 
 @pytest.fixture
@@ -104,8 +111,14 @@ def test_already_bound(citizen, company):
 
 # --- agents ----------------------------------------------------------------------------------
 def test_authorise_agent_and_scopes(citizen, outsider, company):
-    grant = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                scopes={"apply", "pay"}, expires_on=in_days(30), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply", "pay"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     assert grant.agent == outsider and grant.scopes == ["apply", "pay"]
     assert AuditEvent.objects.filter(event_type="identity.agent_authorised").count() == 1
     assert svc.acting_for(outsider, company, AgentScope.APPLY)
@@ -120,8 +133,14 @@ def test_authorise_agent_and_scopes(citizen, outsider, company):
 
 
 def test_agent_scope_exceeded(citizen, outsider, company):
-    svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                        scopes={"apply"}, expires_on=in_days(30), actor=citizen)
+    svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     with pytest.raises(DomainError) as exc:
         svc.require_agent_scope(outsider, company, AgentScope.PAY)
     assert exc.value.code == "agent_scope_exceeded" and exc.value.status == 403
@@ -130,19 +149,37 @@ def test_agent_scope_exceeded(citizen, outsider, company):
 
 def test_agent_cannot_manage_agents(citizen, outsider, company):
     third = UserFactory(id_number="44010619850202243X", name="王五", realname_level=2)
-    svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                        scopes={"apply", "pay", "licences"}, expires_on=in_days(30), actor=citizen)
+    svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply", "pay", "licences"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     before = snapshot()
     with pytest.raises(DomainError) as exc:
-        svc.authorise_agent(company, agent_id_number=third.id_number, agent_name="王五",
-                            scopes={"apply"}, expires_on=in_days(30), actor=outsider)
+        svc.authorise_agent(
+            company,
+            agent_id_number=third.id_number,
+            agent_name="王五",
+            scopes={"apply"},
+            expires_on=in_days(30),
+            actor=outsider,
+        )
     assert exc.value.code == "agent_scope_exceeded"
     assert snapshot() == before
 
 
 def test_expired_agent_has_no_scope(citizen, outsider, company):
-    grant = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                scopes={"apply"}, expires_on=in_days(1), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(1),
+        actor=citizen,
+    )
     AgentAuthorisation.objects.filter(pk=grant.pk).update(expires_on=in_days(-1))
     assert not svc.acting_for(outsider, company, AgentScope.APPLY)
     with pytest.raises(DomainError) as exc:
@@ -150,16 +187,28 @@ def test_expired_agent_has_no_scope(citizen, outsider, company):
     assert exc.value.code == "agent_scope_exceeded"
     assert list(svc.companies_for(outsider)) == []
     # an expired grant does not block a new authorisation
-    renewed = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                  scopes={"pay"}, expires_on=in_days(10), actor=citizen)
+    renewed = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"pay"},
+        expires_on=in_days(10),
+        actor=citizen,
+    )
     assert svc.acting_for(outsider, company, AgentScope.PAY)
     assert not svc.acting_for(outsider, company, AgentScope.APPLY)
     assert renewed.pk != grant.pk
 
 
 def test_revoked_agent_has_no_scope(citizen, outsider, company):
-    grant = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                scopes={"apply"}, expires_on=in_days(30), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     svc.revoke_agent(company, grant.pk, actor=citizen)
     grant.refresh_from_db()
     assert grant.revoked_at is not None and grant.revoked_by == citizen
@@ -171,8 +220,14 @@ def test_revoked_agent_has_no_scope(citizen, outsider, company):
 
 
 def test_agent_cannot_revoke(citizen, outsider, company):
-    grant = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                scopes={"apply"}, expires_on=in_days(30), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     before = snapshot()
     with pytest.raises(DomainError) as exc:
         svc.revoke_agent(company, grant.pk, actor=outsider)
@@ -194,8 +249,12 @@ def test_agent_cannot_revoke(citizen, outsider, company):
     ],
 )
 def test_authorise_agent_bad_input(citizen, outsider, company, kwargs, code, field):
-    args = {"agent_id_number": outsider.id_number, "agent_name": "李四", "scopes": {"apply"},
-            "expires_on": in_days(30)}
+    args = {
+        "agent_id_number": outsider.id_number,
+        "agent_name": "李四",
+        "scopes": {"apply"},
+        "expires_on": in_days(30),
+    }
     args.update(kwargs)
     if isinstance(args["expires_on"], int):
         args["expires_on"] = in_days(args["expires_on"])
@@ -209,8 +268,14 @@ def test_authorise_agent_bad_input(citizen, outsider, company, kwargs, code, fie
 
 
 def test_unverified_agent_and_self_and_duplicate(citizen, outsider, company):
-    svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                        scopes={"apply"}, expires_on=in_days(30), actor=citizen)
+    svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     l1 = UserFactory(id_number="44010619850202243X", name="王五", realname_level=1)
     cases = [
         ({"agent_id_number": l1.id_number, "agent_name": "王五"}, "agent_not_found"),
@@ -220,15 +285,23 @@ def test_unverified_agent_and_self_and_duplicate(citizen, outsider, company):
     for who, code in cases:
         before = snapshot()
         with pytest.raises(DomainError) as exc:
-            svc.authorise_agent(company, scopes={"pay"}, expires_on=in_days(30), actor=citizen, **who)
+            svc.authorise_agent(
+                company, scopes={"pay"}, expires_on=in_days(30), actor=citizen, **who
+            )
         assert exc.value.code == code
         assert snapshot() == before
 
 
 def test_outsider_cannot_see_or_revoke(citizen, outsider, company):
     third = UserFactory(id_number="44010619850202243X", name="王五", realname_level=2)
-    grant = svc.authorise_agent(company, agent_id_number=third.id_number, agent_name="王五",
-                                scopes={"apply"}, expires_on=in_days(30), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=third.id_number,
+        agent_name="王五",
+        scopes={"apply"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     before = snapshot()
     assert list(svc.companies_for(outsider)) == []
     with pytest.raises(DomainError) as exc:
@@ -241,11 +314,20 @@ def test_outsider_cannot_see_or_revoke(citizen, outsider, company):
 
 
 def test_revoke_twice_and_unknown(citizen, outsider, company):
-    grant = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                scopes={"apply"}, expires_on=in_days(30), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(30),
+        actor=citizen,
+    )
     svc.revoke_agent(company, grant.pk, actor=citizen)
     before = snapshot()
-    for pk, code in [(grant.pk, "authorisation_already_revoked"), (grant.pk + 999, "authorisation_not_found")]:
+    for pk, code in [
+        (grant.pk, "authorisation_already_revoked"),
+        (grant.pk + 999, "authorisation_not_found"),
+    ]:
         with pytest.raises(DomainError) as exc:
             svc.revoke_agent(company, pk, actor=citizen)
         assert exc.value.code == code

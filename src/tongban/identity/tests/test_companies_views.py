@@ -55,8 +55,15 @@ def test_add_and_revoke_agent_pages(citizen, outsider, company):
     client = client_for(citizen)
     url = reverse("companies:agent_add", args=[company.uscc])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"agent_name": "李四", "agent_id_number": outsider.id_number,
-                                 "scopes": ["apply", "pay"], "expires_on": in_days(60).isoformat()})
+    response = client.post(
+        url,
+        {
+            "agent_name": "李四",
+            "agent_id_number": outsider.id_number,
+            "scopes": ["apply", "pay"],
+            "expires_on": in_days(60).isoformat(),
+        },
+    )
     assert response.status_code == 302
     grant = AgentAuthorisation.objects.get()
     detail = client.get(reverse("companies:company_detail", args=[company.uscc])).content.decode()
@@ -66,8 +73,9 @@ def test_add_and_revoke_agent_pages(citizen, outsider, company):
     assert agent_page.status_code == 200
     assert "办理事项" in agent_page.content.decode()
     assert reverse("companies:agent_add", args=[company.uscc]) not in agent_page.content.decode()
-    response = client.post(reverse("companies:agent_revoke", args=[company.uscc, grant.pk]),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("companies:agent_revoke", args=[company.uscc, grant.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and 'id="agents"' in response.content.decode()
     grant.refresh_from_db()
     assert grant.revoked_at is not None
@@ -77,19 +85,33 @@ def test_agent_page_bad_input(citizen, outsider, company):
     before = snapshot()
     response = client_for(citizen).post(
         reverse("companies:agent_add", args=[company.uscc]),
-        {"agent_name": "错名", "agent_id_number": outsider.id_number, "scopes": ["apply"],
-         "expires_on": in_days(60).isoformat()})
+        {
+            "agent_name": "错名",
+            "agent_id_number": outsider.id_number,
+            "scopes": ["apply"],
+            "expires_on": in_days(60).isoformat(),
+        },
+    )
     assert response.status_code == 400 and "未找到身份证号和姓名一致" in response.content.decode()
     assert snapshot() == before
 
 
 def test_agent_cannot_manage_agents_page(citizen, outsider, company):
-    grant = svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                                scopes={"apply"}, expires_on=in_days(10), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"apply"},
+        expires_on=in_days(10),
+        actor=citizen,
+    )
     client = client_for(outsider)
     before = snapshot()
     assert client.get(reverse("companies:agent_add", args=[company.uscc])).status_code == 403
-    assert client.post(reverse("companies:agent_revoke", args=[company.uscc, grant.pk])).status_code == 403
+    assert (
+        client.post(reverse("companies:agent_revoke", args=[company.uscc, grant.pk])).status_code
+        == 403
+    )
     assert snapshot() == before
 
 
@@ -97,16 +119,27 @@ def test_outsider_sees_nothing(citizen, outsider, company):
     from tongban.testing.factories import UserFactory
 
     third = UserFactory(id_number="44010619850202243X", name="王五", realname_level=2)
-    grant = svc.authorise_agent(company, agent_id_number=third.id_number, agent_name="王五",
-                                scopes={"apply"}, expires_on=in_days(10), actor=citizen)
+    grant = svc.authorise_agent(
+        company,
+        agent_id_number=third.id_number,
+        agent_name="王五",
+        scopes={"apply"},
+        expires_on=in_days(10),
+        actor=citizen,
+    )
     client = client_for(outsider)
     before = snapshot()
     listing = client.get(reverse("companies:company_list")).content.decode()
     assert company.name not in listing
-    for url in (reverse("companies:company_detail", args=[company.uscc]),
-                reverse("companies:agent_add", args=[company.uscc])):
+    for url in (
+        reverse("companies:company_detail", args=[company.uscc]),
+        reverse("companies:agent_add", args=[company.uscc]),
+    ):
         assert client.get(url).status_code == 404
-    assert client.post(reverse("companies:agent_revoke", args=[company.uscc, grant.pk])).status_code == 404
+    assert (
+        client.post(reverse("companies:agent_revoke", args=[company.uscc, grant.pk])).status_code
+        == 404
+    )
     assert snapshot() == before
     assert AgentAuthorisation.objects.get(pk=grant.pk).revoked_at is None
 
@@ -118,8 +151,14 @@ def test_anonymous_redirected_to_login(company):
 
 
 def test_account_partial(citizen, outsider, company):
-    svc.authorise_agent(company, agent_id_number=outsider.id_number, agent_name="李四",
-                        scopes={"licences"}, expires_on=in_days(10), actor=citizen)
+    svc.authorise_agent(
+        company,
+        agent_id_number=outsider.id_number,
+        agent_name="李四",
+        scopes={"licences"},
+        expires_on=in_days(10),
+        actor=citizen,
+    )
     request = RequestFactory().get("/account/")
     html = render_to_string("identity/_account_companies.html", {"user": citizen}, request=request)
     assert company.name in html and "我是法定代表人" in html

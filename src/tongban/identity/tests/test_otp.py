@@ -24,7 +24,11 @@ def test_code_is_six_digits_stored_hashed_and_expires_in_five_minutes():
     code = last_code(MOBILE)
     assert len(code) == 6 and code.isdigit()
     assert code not in challenge.code_hash
-    assert timedelta(minutes=4, seconds=59) < challenge.expires_at - challenge.created_at <= timedelta(minutes=5)
+    assert (
+        timedelta(minutes=4, seconds=59)
+        < challenge.expires_at - challenge.created_at
+        <= timedelta(minutes=5)
+    )
     assert otp.verify_otp(MOBILE, "login", code).status == "used"
 
 

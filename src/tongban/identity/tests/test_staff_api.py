@@ -25,8 +25,12 @@ def post(client, url, data):
 
 
 def new_staff(unit_code, role="window_clerk", **extra):
-    data = {"username": "gz_api", "name": "接口同事", "mobile": "13700137009",
-            "roles": [{"org_unit_code": unit_code, "role": role, "covers_children": False}]}
+    data = {
+        "username": "gz_api",
+        "name": "接口同事",
+        "mobile": "13700137009",
+        "roles": [{"org_unit_code": unit_code, "role": role, "covers_children": False}],
+    }
     data.update(extra)
     return data
 
@@ -63,7 +67,9 @@ def test_list_is_restricted_and_query_count_is_flat(dept_admin, clerk, other_cit
     for n in range(5):
         from tongban.testing.factories import RoleAssignmentFactory, StaffFactory
 
-        RoleAssignmentFactory(user=StaffFactory(username=f"extra{n}"), org_unit=clerk.role_assignments.get().org_unit)
+        RoleAssignmentFactory(
+            user=StaffFactory(username=f"extra{n}"), org_unit=clerk.role_assignments.get().org_unit
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get(BASE)
     assert response.json()["count"] >= 9
@@ -72,12 +78,18 @@ def test_list_is_restricted_and_query_count_is_flat(dept_admin, clerk, other_cit
 
 def test_assign_role(dept_admin, clerk, other_city_clerk, gz_market_dept):
     client = client_for(dept_admin)
-    response = post(client, f"{BASE}/{clerk.username}/roles",
-                    {"org_unit_code": gz_market_dept.code, "role": "approver"})
+    response = post(
+        client,
+        f"{BASE}/{clerk.username}/roles",
+        {"org_unit_code": gz_market_dept.code, "role": "approver"},
+    )
     assert response.status_code == 201 and response.json()["role"] == "approver"
     before = snapshot()
-    response = post(client, f"{BASE}/{other_city_clerk.username}/roles",
-                    {"org_unit_code": gz_market_dept.code, "role": "approver"})
+    response = post(
+        client,
+        f"{BASE}/{other_city_clerk.username}/roles",
+        {"org_unit_code": gz_market_dept.code, "role": "approver"},
+    )
     assert response.status_code == 404 and response.json()["code"] == "staff_not_found"
     assert client.get(f"{BASE}/{other_city_clerk.username}").status_code == 404
     assert snapshot() == before
@@ -90,7 +102,11 @@ def test_outsiders_get_403(request, persona, gz_market_dept, clerk):
     assert client.get(BASE).status_code == 403
     response = post(client, BASE, new_staff(gz_market_dept.code))
     assert response.status_code == 403 and response.json()["code"] == "staff_permission_denied"
-    response = post(client, f"{BASE}/{clerk.username}/roles", {"org_unit_code": gz_market_dept.code, "role": "approver"})
+    response = post(
+        client,
+        f"{BASE}/{clerk.username}/roles",
+        {"org_unit_code": gz_market_dept.code, "role": "approver"},
+    )
     assert response.status_code == 403
     assert snapshot() == before
 

@@ -18,10 +18,12 @@ def snapshot():
 
 @pytest.fixture
 def good_roster(gz_market_dept, sz_market_dept):
-    return (HEADER
-            + "gz_li,李窗口,13700137001,,440100-市场监督管理局,window_clerk,否\n"
-            + "gz_li,李窗口,13700137001,,440100-市场监督管理局,审批员,0\n"
-            + "sz_he,何审批,13700137002,440305199206062428,440300-市场监督管理局,approver,1\n")
+    return (
+        HEADER
+        + "gz_li,李窗口,13700137001,,440100-市场监督管理局,window_clerk,否\n"
+        + "gz_li,李窗口,13700137001,,440100-市场监督管理局,审批员,0\n"
+        + "sz_he,何审批,13700137002,440305199206062428,440300-市场监督管理局,approver,1\n"
+    )
 
 
 def test_import_creates_everyone(operator, good_roster):
@@ -29,7 +31,10 @@ def test_import_creates_everyone(operator, good_roster):
     assert result.ok, result.errors
     assert sorted(c.user.username for c in result.created) == ["gz_li", "sz_he"]
     li = User.objects.get(username="gz_li")
-    assert sorted(li.role_assignments.values_list("role", flat=True)) == ["approver", "window_clerk"]
+    assert sorted(li.role_assignments.values_list("role", flat=True)) == [
+        "approver",
+        "window_clerk",
+    ]
     assert User.objects.get(username="sz_he").role_assignments.get().covers_children is True
     assert all(c.user.check_password(c.generated_password) for c in result.created)
     assert AuditEvent.objects.filter(event_type="identity.staff_created").count() == 2
@@ -49,21 +54,25 @@ def test_one_bad_line_changes_nothing(operator, good_roster):
     before = snapshot()
     result = svc.import_staff_roster(roster, actor=operator, dry_run=False)
     assert not result.ok
-    assert [(e.line, e.field, e.code) for e in result.errors] == [(5, "covers_children", "invalid_boolean")]
+    assert [(e.line, e.field, e.code) for e in result.errors] == [
+        (5, "covers_children", "invalid_boolean")
+    ]
     assert result.created == []
     assert snapshot() == before
 
 
 def test_every_bad_line_is_reported(operator, clerk, gz_market_dept):
-    roster = (HEADER
-              + "9bad,名字,13700137001,,440100-市场监督管理局,window_clerk,0\n"
-              + "gz_a,名字,123,,440100-市场监督管理局,window_clerk,0\n"
-              + "gz_b,名字,13700137002,,999999,window_clerk,0\n"
-              + "gz_c,名字,13700137003,,440100-市场监督管理局,boss,0\n"
-              + "gz_clerk,名字,13700137004,,440100-市场监督管理局,window_clerk,0\n"
-              + "gz_d,名字,13700137005,440106199001011234,440100-市场监督管理局,approver,0\n"
-              + "gz_e,名字,13700137006,,440100-市场监督管理局,approver,0\n"
-              + "gz_e,别名,13700137006,,440100-市场监督管理局,window_clerk,0\n")
+    roster = (
+        HEADER
+        + "9bad,名字,13700137001,,440100-市场监督管理局,window_clerk,0\n"
+        + "gz_a,名字,123,,440100-市场监督管理局,window_clerk,0\n"
+        + "gz_b,名字,13700137002,,999999,window_clerk,0\n"
+        + "gz_c,名字,13700137003,,440100-市场监督管理局,boss,0\n"
+        + "gz_clerk,名字,13700137004,,440100-市场监督管理局,window_clerk,0\n"
+        + "gz_d,名字,13700137005,440106199001011234,440100-市场监督管理局,approver,0\n"
+        + "gz_e,名字,13700137006,,440100-市场监督管理局,approver,0\n"
+        + "gz_e,别名,13700137006,,440100-市场监督管理局,window_clerk,0\n"
+    )
     before = snapshot()
     result = svc.import_staff_roster(roster, actor=operator, dry_run=False)
     lines = {e.line: e.code for e in result.errors}
@@ -80,13 +89,18 @@ def test_every_bad_line_is_reported(operator, clerk, gz_market_dept):
 
 
 def test_dept_admin_roster_limited_to_own_units(dept_admin, gz_market_dept, sz_market_dept):
-    roster = (HEADER
-              + "gz_ok,本市,13700137001,,440100-市场监督管理局,window_clerk,0\n"
-              + "sz_no,外市,13700137002,,440300-市场监督管理局,window_clerk,0\n"
-              + "gz_op,运营,13700137003,,440100-市场监督管理局,operator,0\n")
+    roster = (
+        HEADER
+        + "gz_ok,本市,13700137001,,440100-市场监督管理局,window_clerk,0\n"
+        + "sz_no,外市,13700137002,,440300-市场监督管理局,window_clerk,0\n"
+        + "gz_op,运营,13700137003,,440100-市场监督管理局,operator,0\n"
+    )
     before = snapshot()
     result = svc.import_staff_roster(roster, actor=dept_admin, dry_run=False)
-    assert {e.line: e.code for e in result.errors} == {3: "org_unit_out_of_scope", 4: "role_not_grantable"}
+    assert {e.line: e.code for e in result.errors} == {
+        3: "org_unit_out_of_scope",
+        4: "role_not_grantable",
+    }
     assert snapshot() == before
 
 
@@ -152,9 +166,11 @@ def test_cli_passwords_file_and_actor(tmp_path, good_roster, dept_admin):
 
 
 def test_import_rows_without_mobile(operator, gz_market_dept):
-    roster = (HEADER
-              + "gz_nomobile,无手机,,,440100-市场监督管理局,window_clerk,否\n"
-              + "gz_bad,坏手机,1234,,440100-市场监督管理局,window_clerk,否\n")
+    roster = (
+        HEADER
+        + "gz_nomobile,无手机,,,440100-市场监督管理局,window_clerk,否\n"
+        + "gz_bad,坏手机,1234,,440100-市场监督管理局,window_clerk,否\n"
+    )
     before = snapshot()
     result = svc.import_staff_roster(roster, actor=operator, dry_run=False)
     assert [(e.line, e.field) for e in result.errors] == [(3, "mobile")]

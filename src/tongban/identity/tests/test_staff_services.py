@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return (User.objects.count(), RoleAssignment.objects.count(),
-            User.objects.filter(is_active=False).count(), AuditEvent.objects.count())
+    return (
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+        User.objects.filter(is_active=False).count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def create(actor, unit, role="window_clerk", covers=False, **kwargs):
@@ -27,7 +31,9 @@ def test_operator_creates_staff_with_generated_password(operator, gz_market_dept
     user = created.user
     assert user.kind == User.Kind.STAFF and user.username == "gz_new"
     assert created.generated_password and user.check_password(created.generated_password)
-    assert list(user.role_assignments.values_list("org_unit", "role")) == [(gz_market_dept.pk, "approver")]
+    assert list(user.role_assignments.values_list("org_unit", "role")) == [
+        (gz_market_dept.pk, "approver")
+    ]
     event = AuditEvent.objects.get(event_type="identity.staff_created")
     assert event.actor == operator and event.org_unit == gz_market_dept
     assert "password" not in str(event.data).lower()
@@ -65,7 +71,9 @@ def test_dept_admin_without_children_cannot_grant_covering_role(gz_market_dept):
     from tongban.testing.factories import RoleAssignmentFactory, StaffFactory
 
     admin = StaffFactory(username="narrow_admin")
-    RoleAssignmentFactory(user=admin, org_unit=gz_market_dept, role="dept_admin", covers_children=False)
+    RoleAssignmentFactory(
+        user=admin, org_unit=gz_market_dept, role="dept_admin", covers_children=False
+    )
     create(admin, gz_market_dept, "window_clerk", covers=False)
     before = snapshot()
     with pytest.raises(DomainError) as exc:
@@ -110,7 +118,9 @@ def test_create_bad_input(operator, clerk, citizen, gz_market_dept, kwargs, code
 
 def test_role_required(operator):
     with pytest.raises(DomainError) as exc:
-        svc.create_staff(username="gz_new", name="新同事", mobile="13700137000", roles=[], actor=operator)
+        svc.create_staff(
+            username="gz_new", name="新同事", mobile="13700137000", roles=[], actor=operator
+        )
     assert exc.value.code == "role_required"
 
 
@@ -163,7 +173,9 @@ def test_deactivate(dept_admin, clerk):
     svc.deactivate_staff(clerk, actor=dept_admin)
     clerk.refresh_from_db()
     assert clerk.is_active is False
-    assert AuditEvent.objects.filter(event_type="identity.staff_deactivated", target_id=str(clerk.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event_type="identity.staff_deactivated", target_id=str(clerk.pk)
+    ).exists()
     with pytest.raises(DomainError) as exc:
         svc.deactivate_staff(clerk, actor=dept_admin)
     assert exc.value.code == "staff_already_inactive"
@@ -187,10 +199,16 @@ def test_create_without_mobile(operator, gz_market_dept):
     created = create(operator, gz_market_dept, mobile="")
     user = User.objects.get(username="gz_new")
     assert user.pk == created.user.pk and user.mobile == "" and user.kind == User.Kind.STAFF
-    assert AuditEvent.objects.filter(event_type="identity.staff_created", target_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event_type="identity.staff_created", target_id=str(user.pk)
+    ).exists()
     # the keyword may also be omitted entirely
-    svc.create_staff(username="gz_nomobile", name="无手机", roles=[RoleSpec(gz_market_dept, "approver")],
-                     actor=operator)
+    svc.create_staff(
+        username="gz_nomobile",
+        name="无手机",
+        roles=[RoleSpec(gz_market_dept, "approver")],
+        actor=operator,
+    )
     assert User.objects.get(username="gz_nomobile").mobile == ""
 
 

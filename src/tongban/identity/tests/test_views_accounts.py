@@ -15,7 +15,9 @@ LOGIN = reverse("identity:login")
 
 
 def _login_password(client, identifier, password=PASSWORD, **extra):
-    return client.post(LOGIN, {"action": "password", "identifier": identifier, "password": password}, **extra)
+    return client.post(
+        LOGIN, {"action": "password", "identifier": identifier, "password": password}, **extra
+    )
 
 
 def _full_login(client, user):
@@ -28,14 +30,25 @@ def _full_login(client, user):
 def test_register_journey(client):
     page = client.get(reverse("identity:register"))
     assert page.status_code == 200 and 'name="id_number"' in page.content.decode()
-    sent = client.post(reverse("identity:register"), {"action": "send_code", "mobile": MOBILE},
-                       HTTP_HX_REQUEST="true")
+    sent = client.post(
+        reverse("identity:register"),
+        {"action": "send_code", "mobile": MOBILE},
+        HTTP_HX_REQUEST="true",
+    )
     assert "验证码已发送" in sent.content.decode() and "<html" not in sent.content.decode()
     id_number = new_id_number()
-    response = client.post(reverse("identity:register"), {
-        "action": "register", "id_number": id_number, "name": "陈小明", "mobile": MOBILE,
-        "password": PASSWORD, "password2": PASSWORD, "code": last_code(MOBILE),
-    })
+    response = client.post(
+        reverse("identity:register"),
+        {
+            "action": "register",
+            "id_number": id_number,
+            "name": "陈小明",
+            "mobile": MOBILE,
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "code": last_code(MOBILE),
+        },
+    )
     assert response.status_code == 302 and response.url == reverse("identity:realname")
     user = User.objects.get(id_number=id_number)
     assert int(client.session["_auth_user_id"]) == user.pk
@@ -47,10 +60,18 @@ def test_register_bad_checksum_shows_error_and_creates_nothing(client):
     client.post(reverse("identity:register"), {"action": "send_code", "mobile": MOBILE})
     bad = new_id_number()
     bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
-    response = client.post(reverse("identity:register"), {
-        "action": "register", "id_number": bad, "name": "陈小明", "mobile": MOBILE,
-        "password": PASSWORD, "password2": PASSWORD, "code": last_code(MOBILE),
-    })
+    response = client.post(
+        reverse("identity:register"),
+        {
+            "action": "register",
+            "id_number": bad,
+            "name": "陈小明",
+            "mobile": MOBILE,
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "code": last_code(MOBILE),
+        },
+    )
     assert response.status_code == 200
     assert "校验" in response.content.decode()
     assert User.objects.count() == 0
@@ -58,8 +79,11 @@ def test_register_bad_checksum_shows_error_and_creates_nothing(client):
 
 
 def test_register_duplicate_mobile_send_code(client, citizen):
-    response = client.post(reverse("identity:register"), {"action": "send_code", "mobile": citizen.mobile},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("identity:register"),
+        {"action": "send_code", "mobile": citizen.mobile},
+        HTTP_HX_REQUEST="true",
+    )
     assert 'data-code="already_registered"' in response.content.decode()
     assert SmsMessage.objects.count() == 0
 
@@ -73,7 +97,10 @@ def test_login_with_password_and_sms_code(client, citizen):
     assert response.status_code == 302 and response.url == reverse("identity:account")
     assert int(client.session["_auth_user_id"]) == citizen.pk
     assert client.session[auth.SESSION_AUTH]["otp"] is True
-    assert LoginEvent.objects.filter(user=citizen, result="succeeded", method="password_sms").count() == 1
+    assert (
+        LoginEvent.objects.filter(user=citizen, result="succeeded", method="password_sms").count()
+        == 1
+    )
     assert AuditEvent.objects.filter(event_type="identity.login_succeeded", actor=citizen).exists()
 
 
@@ -81,14 +108,18 @@ def test_login_htmx_returns_the_panel_and_client_redirect(client, citizen):
     response = _login_password(client, citizen.id_number, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'id="login-panel"' in body and "<html" not in body
-    response = client.post(LOGIN, {"action": "otp", "code": last_code(citizen.mobile)}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        LOGIN, {"action": "otp", "code": last_code(citizen.mobile)}, HTTP_HX_REQUEST="true"
+    )
     assert response["HX-Redirect"] == reverse("identity:account")
 
 
 def test_login_wrong_code_keeps_user_out(client, citizen):
     _login_password(client, citizen.id_number)
     code = last_code(citizen.mobile)
-    response = client.post(LOGIN, {"action": "otp", "code": "000000" if code != "000000" else "111111"})
+    response = client.post(
+        LOGIN, {"action": "otp", "code": "000000" if code != "000000" else "111111"}
+    )
     assert response.status_code == 200 and "验证码错误" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert LoginEvent.objects.filter(user=citizen, result="otp_failed").count() == 1
@@ -125,12 +156,16 @@ def test_login_without_sms_when_policy_never(client, citizen, settings):
 
 def test_login_next_url_must_be_local(client, citizen, settings):
     settings.TONGBAN_LOGIN_OTP = "never"
-    response = client.post(LOGIN + "?next=https://evil.example/", {"action": "password",
-                           "identifier": citizen.id_number, "password": PASSWORD})
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {"action": "password", "identifier": citizen.id_number, "password": PASSWORD},
+    )
     assert response.url == reverse("identity:account")
     client.logout()
-    response = client.post(LOGIN + "?next=/account/realname/", {"action": "password",
-                           "identifier": citizen.id_number, "password": PASSWORD})
+    response = client.post(
+        LOGIN + "?next=/account/realname/",
+        {"action": "password", "identifier": citizen.id_number, "password": PASSWORD},
+    )
     assert response.url == "/account/realname/"
 
 
@@ -155,7 +190,9 @@ def test_step_up_when_client_requires_otp(client, citizen, settings):
     session.save()
     response = client.get(LOGIN + "?next=/o/authorize/")
     assert "短信验证" in response.content.decode()
-    response = client.post(LOGIN, {"action": "otp", "code": last_code(citizen.mobile), "next": "/o/authorize/"})
+    response = client.post(
+        LOGIN, {"action": "otp", "code": last_code(citizen.mobile), "next": "/o/authorize/"}
+    )
     assert response.url == "/o/authorize/"
     assert client.session[auth.SESSION_AUTH]["otp"] is True
 
@@ -172,8 +209,13 @@ def test_logout_clears_session(client, citizen):
 def test_account_page_masks_and_shows_only_own_history(client, citizen, outsider):
     client.force_login(outsider)
     LoginEvent.objects.create(user=outsider, result="succeeded", method="password", ip="10.7.7.7")
-    LoginEvent.objects.create(user=citizen, result="bad_credentials", method="password", ip="10.3.3.3",
-                              user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile")
+    LoginEvent.objects.create(
+        user=citizen,
+        result="bad_credentials",
+        method="password",
+        ip="10.3.3.3",
+        user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile",
+    )
     client.force_login(citizen)
     body = client.get(reverse("identity:account")).content.decode()
     assert citizen.id_number not in body and "440***" in body
@@ -189,8 +231,9 @@ def test_account_page_requires_login(client):
 
 
 def test_realname_page_l2(client):
-    user = User.objects.create_user(new_id_number(), PASSWORD, name="陈小明", mobile=MOBILE,
-                                    id_number=None)
+    user = User.objects.create_user(
+        new_id_number(), PASSWORD, name="陈小明", mobile=MOBILE, id_number=None
+    )
     user.id_number = user.username
     user.save()
     client.force_login(user)
@@ -214,7 +257,10 @@ def test_realname_page_face_check(client, citizen):
     client.post(reverse("identity:realname"), {"action": "face", "selfie": "wrong"})
     citizen.refresh_from_db()
     assert citizen.realname_level == 2
-    assert client.post(reverse("identity:realname"), {"action": "face", "selfie": token}).status_code == 302
+    assert (
+        client.post(reverse("identity:realname"), {"action": "face", "selfie": token}).status_code
+        == 302
+    )
     citizen.refresh_from_db()
     assert citizen.realname_level == 3
 
@@ -223,8 +269,10 @@ def test_password_change_signs_out_other_sessions(client, citizen):
     other = type(client)()
     other.force_login(citizen)
     client.force_login(citizen)
-    response = client.post(reverse("identity:password_change"), {
-        "old_password": PASSWORD, "new_password": "Another#2026", "new_password2": "Another#2026"})
+    response = client.post(
+        reverse("identity:password_change"),
+        {"old_password": PASSWORD, "new_password": "Another#2026", "new_password2": "Another#2026"},
+    )
     assert response.status_code == 302
     assert client.get(reverse("identity:account")).status_code == 200
     assert other.get(reverse("identity:account")).status_code == 302
@@ -232,8 +280,10 @@ def test_password_change_signs_out_other_sessions(client, citizen):
 
 def test_password_change_wrong_old_password(client, citizen):
     client.force_login(citizen)
-    response = client.post(reverse("identity:password_change"), {
-        "old_password": "nope", "new_password": "Another#2026", "new_password2": "Another#2026"})
+    response = client.post(
+        reverse("identity:password_change"),
+        {"old_password": "nope", "new_password": "Another#2026", "new_password2": "Another#2026"},
+    )
     assert "原密码不正确" in response.content.decode()
     citizen.refresh_from_db()
     assert citizen.check_password(PASSWORD)
@@ -247,12 +297,16 @@ def _connected_app(user, token="t1"):
 
     from tongban.identity.oidc import services as oidc_services
 
-    app = Application.objects.create(name="市场监管系统", client_type="confidential",
-                                     authorization_grant_type="authorization-code",
-                                     redirect_uris="https://dept.example/cb")
+    app = Application.objects.create(
+        name="市场监管系统",
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://dept.example/cb",
+    )
     oidc_services.grant_consent(actor=user, application=app, scopes=["openid", "profile"])
-    AccessToken.objects.create(user=user, application=app, token=token,
-                               expires=timezone.now() + timedelta(hours=1))
+    AccessToken.objects.create(
+        user=user, application=app, token=token, expires=timezone.now() + timedelta(hours=1)
+    )
     return app
 
 
@@ -261,8 +315,11 @@ def _app_state(app):
 
     from tongban.identity.models import OidcConsent
 
-    return (list(OidcConsent.objects.filter(application=app).values_list("user", "revoked_at")),
-            AccessToken.objects.count(), AuditEvent.objects.count())
+    return (
+        list(OidcConsent.objects.filter(application=app).values_list("user", "revoked_at")),
+        AccessToken.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_account_lists_consents_and_revokes_through_oidc_service(client, citizen):
@@ -279,7 +336,10 @@ def test_account_lists_consents_and_revokes_through_oidc_service(client, citizen
     assert client.post(reverse("identity:app_revoke", args=[app.pk])).status_code == 302
     assert OidcConsent.objects.get(user=citizen, application=app).revoked_at is not None
     assert not AccessToken.objects.filter(user=citizen).exists()
-    assert AuditEvent.objects.filter(event_type="identity.oidc_consent_revoked", actor=citizen).count() == 1
+    assert (
+        AuditEvent.objects.filter(event_type="identity.oidc_consent_revoked", actor=citizen).count()
+        == 1
+    )
     assert AuditEvent.objects.count() == events + 1
     assert "市场监管系统" not in client.get(reverse("identity:account")).content.decode()
     # a second revoke finds nothing
@@ -312,11 +372,21 @@ def test_revoke_needs_login_and_post(client, citizen):
 def test_inperson_page(client, citizen, clerk, outsider):
     registry_person(citizen.id_number, citizen.name, phone=citizen.mobile)
     client.force_login(outsider)
-    assert client.post(reverse("identity:inperson_verify"), {"id_number": citizen.id_number}).status_code == 403
+    assert (
+        client.post(
+            reverse("identity:inperson_verify"), {"id_number": citizen.id_number}
+        ).status_code
+        == 403
+    )
     citizen.refresh_from_db()
     assert citizen.realname_level == 2
     client.force_login(clerk)
-    assert client.post(reverse("identity:inperson_verify"), {"id_number": citizen.id_number}).status_code == 302
+    assert (
+        client.post(
+            reverse("identity:inperson_verify"), {"id_number": citizen.id_number}
+        ).status_code
+        == 302
+    )
     citizen.refresh_from_db()
     assert citizen.realname_level == 3
 

@@ -54,9 +54,15 @@ def _device_id(request) -> str | None:
 
 
 def _set_device_cookie(response, device_id: str):
-    response.set_signed_cookie(DEVICE_COOKIE, device_id, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE,
-                               httponly=True, samesite="Lax",
-                               secure=settings.SESSION_COOKIE_SECURE)
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device_id,
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 
@@ -83,20 +89,31 @@ def register(request):
         code_status = _send_registration_code(request)
         if request.htmx:
             return render(request, "identity/partials/_code_status.html", {"status": code_status})
-        form = RegisterForm(initial={k: request.POST.get(k, "") for k in ("id_number", "name", "mobile")})
+        form = RegisterForm(
+            initial={k: request.POST.get(k, "") for k in ("id_number", "name", "mobile")}
+        )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = accounts.register_natural_person(
-                id_number=data["id_number"], name=data["name"], mobile=data["mobile"],
-                password=data["password"], otp_code=data["code"],
+                id_number=data["id_number"],
+                name=data["name"],
+                mobile=data["mobile"],
+                password=data["password"],
+                otp_code=data["code"],
             )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
             device_id = _device_id(request) or secrets.token_urlsafe(24)
-            auth.login_user(request, user, otp_verified=True, device_id=device_id,
-                            ip=_ip(request), user_agent=_ua(request))
+            auth.login_user(
+                request,
+                user,
+                otp_verified=True,
+                device_id=device_id,
+                ip=_ip(request),
+                user_agent=_ua(request),
+            )
             messages.success(request, _("注册成功。完成实名核验后可办理更多事项。"))
             return _set_device_cookie(_redirect(request, reverse("identity:realname")), device_id)
     return render(request, "identity/register.html", {"form": form, "code_status": code_status})
@@ -107,14 +124,20 @@ def _send_registration_code(request) -> dict:
         challenge = accounts.send_registration_code(request.POST.get("mobile", ""), ip=_ip(request))
     except DomainError as exc:
         return {"ok": False, "message": exc.message, "code": exc.code}
-    return {"ok": True, "message": _("验证码已发送至 %(m)s，5 分钟内有效。") % {
-        "m": selectors.mask_mobile(challenge.mobile)}}
+    return {
+        "ok": True,
+        "message": _("验证码已发送至 %(m)s，5 分钟内有效。")
+        % {"m": selectors.mask_mobile(challenge.mobile)},
+    }
 
 
 # --- login -----------------------------------------------------------------------------------
 def login(request):
-    step_up = (request.user.is_authenticated and request.session.get(auth.SESSION_CLIENT_OTP)
-               and not auth.session_otp_verified(request))
+    step_up = (
+        request.user.is_authenticated
+        and request.session.get(auth.SESSION_CLIENT_OTP)
+        and not auth.session_otp_verified(request)
+    )
     if request.user.is_authenticated and not step_up:
         return redirect(_next_url(request))
     action = request.POST.get("action", "password") if request.method == "POST" else None
@@ -127,22 +150,35 @@ def login(request):
         device_id = _device_id(request) or secrets.token_urlsafe(24)
         try:
             check = auth.check_password(
-                form.cleaned_data["identifier"], form.cleaned_data["password"], ip=_ip(request),
-                user_agent=_ua(request), device_id=device_id,
+                form.cleaned_data["identifier"],
+                form.cleaned_data["password"],
+                ip=_ip(request),
+                user_agent=_ua(request),
+                device_id=device_id,
                 client_requires_otp=bool(request.session.get(auth.SESSION_CLIENT_OTP)),
             )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
             if not check.otp_required:
-                auth.login_user(request, check.user, otp_verified=False, device_id=device_id,
-                                ip=_ip(request), user_agent=_ua(request))
+                auth.login_user(
+                    request,
+                    check.user,
+                    otp_verified=False,
+                    device_id=device_id,
+                    ip=_ip(request),
+                    user_agent=_ua(request),
+                )
                 return _set_device_cookie(_redirect(request, _next_url(request)), device_id)
             auth.start_pending_login(request, check, device_id)
             notice = _send_login_code(request, check.user)
             return _render_step_two(request, OtpForm(), check.user, notice)
-    return _render(request, "identity/login.html", "identity/partials/_login_password.html",
-                   {"form": form, "next": _next_url(request)})
+    return _render(
+        request,
+        "identity/login.html",
+        "identity/partials/_login_password.html",
+        {"form": form, "next": _next_url(request)},
+    )
 
 
 def _send_login_code(request, user) -> dict:
@@ -150,7 +186,10 @@ def _send_login_code(request, user) -> dict:
         auth.send_login_otp(user, ip=_ip(request))
     except DomainError as exc:
         return {"ok": False, "message": exc.message, "code": exc.code}
-    return {"ok": True, "message": _("验证码已发送至 %(m)s。") % {"m": selectors.mask_mobile(user.mobile)}}
+    return {
+        "ok": True,
+        "message": _("验证码已发送至 %(m)s。") % {"m": selectors.mask_mobile(user.mobile)},
+    }
 
 
 def _render(request, full, partial, context):
@@ -158,32 +197,52 @@ def _render(request, full, partial, context):
 
 
 def _render_step_two(request, form, user, notice=None):
-    context = {"form": form, "masked_mobile": selectors.mask_mobile(user.mobile), "notice": notice,
-               "next": _next_url(request)}
+    context = {
+        "form": form,
+        "masked_mobile": selectors.mask_mobile(user.mobile),
+        "notice": notice,
+        "next": _next_url(request),
+    }
     return _render(request, "identity/login_otp.html", "identity/partials/_login_otp.html", context)
 
 
 def _login_step_two(request, action):
     pending = auth.pending_login(request)
     if pending is None:
-        return _render(request, "identity/login.html", "identity/partials/_login_password.html", {
-            "form": LoginForm(), "next": _next_url(request),
-            "login_error": {"code": AuthError.LOGIN_EXPIRED,
-                            "message": _("登录已超时，请重新输入账号和密码。")},
-        })
+        return _render(
+            request,
+            "identity/login.html",
+            "identity/partials/_login_password.html",
+            {
+                "form": LoginForm(),
+                "next": _next_url(request),
+                "login_error": {
+                    "code": AuthError.LOGIN_EXPIRED,
+                    "message": _("登录已超时，请重新输入账号和密码。"),
+                },
+            },
+        )
     user, device_id = pending
     if action == "resend":
         return _render_step_two(request, OtpForm(), user, _send_login_code(request, user))
     form = OtpForm(request.POST)
     if form.is_valid():
         try:
-            auth.verify_login_otp(user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request))
+            auth.verify_login_otp(
+                user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request)
+            )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
             auth.clear_pending_login(request)
-            auth.login_user(request, user, otp_verified=True, device_id=device_id,
-                            ip=_ip(request), user_agent=_ua(request))
+            auth.login_user(
+                request,
+                user,
+                otp_verified=True,
+                device_id=device_id,
+                ip=_ip(request),
+                user_agent=_ua(request),
+            )
             return _set_device_cookie(_redirect(request, _next_url(request)), device_id)
     return _render_step_two(request, form, user)
 
@@ -195,7 +254,9 @@ def _login_step_up(request, action):
         form = OtpForm(request.POST)
         if form.is_valid():
             try:
-                auth.verify_login_otp(user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request))
+                auth.verify_login_otp(
+                    user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request)
+                )
             except DomainError as exc:
                 exc.add_to_form(form)
             else:
@@ -219,14 +280,18 @@ def account(request):
         {"event": e, "device": selectors.summarise_user_agent(e.user_agent)}
         for e in selectors.login_history(user, limit=20)
     ]
-    return render(request, "identity/account.html", {
-        "profile": user,
-        "masked_id": selectors.mask_id_number(user.id_number),
-        "masked_mobile": selectors.mask_mobile(user.mobile),
-        "history": history,
-        "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents_of(user)],
-        "auth_state": request.session.get(auth.SESSION_AUTH, {}),
-    })
+    return render(
+        request,
+        "identity/account.html",
+        {
+            "profile": user,
+            "masked_id": selectors.mask_id_number(user.id_number),
+            "masked_mobile": selectors.mask_mobile(user.mobile),
+            "history": history,
+            "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents_of(user)],
+            "auth_state": request.session.get(auth.SESSION_AUTH, {}),
+        },
+    )
 
 
 @login_required
@@ -238,7 +303,9 @@ def realname(request):
         face_form = FaceCheckForm(request.POST)
         if face_form.is_valid():
             try:
-                accounts.verify_face_check(user, actor=user, selfie=face_form.cleaned_data["selfie"])
+                accounts.verify_face_check(
+                    user, actor=user, selfie=face_form.cleaned_data["selfie"]
+                )
             except DomainError as exc:
                 exc.add_to_form(face_form)
             else:
@@ -260,11 +327,17 @@ def realname(request):
             face_token = accounts.start_face_check(user)
         except DomainError:
             face_token = None
-    return render(request, "identity/realname.html", {
-        "form": form, "face_form": face_form, "face_token": face_token,
-        "masked_id": selectors.mask_id_number(user.id_number),
-        "masked_mobile": selectors.mask_mobile(user.mobile),
-    })
+    return render(
+        request,
+        "identity/realname.html",
+        {
+            "form": form,
+            "face_form": face_form,
+            "face_token": face_token,
+            "masked_id": selectors.mask_id_number(user.id_number),
+            "masked_mobile": selectors.mask_mobile(user.mobile),
+        },
+    )
 
 
 @login_required
@@ -272,9 +345,12 @@ def password_change(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.change_password(request.user, actor=request.user,
-                                     old_password=form.cleaned_data["old_password"],
-                                     new_password=form.cleaned_data["new_password"])
+            accounts.change_password(
+                request.user,
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
@@ -305,12 +381,15 @@ def app_revoke(request, app_id: int):
 # --- window clerk: in-person real-name check (L3) ---------------------------------------------
 @login_required
 def inperson_verify(request):
-    if not RoleAssignment.objects.filter(user=request.user, role=RoleAssignment.Role.WINDOW_CLERK).exists():
+    if not RoleAssignment.objects.filter(
+        user=request.user, role=RoleAssignment.Role.WINDOW_CLERK
+    ).exists():
         raise PermissionDenied(_("只有窗口受理员可以办理现场实人认证。"))
     form = InPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = User.objects.filter(kind=User.Kind.NATURAL,
-                                     id_number=form.cleaned_data["id_number"].strip().upper()).first()
+        person = User.objects.filter(
+            kind=User.Kind.NATURAL, id_number=form.cleaned_data["id_number"].strip().upper()
+        ).first()
         if person is None:
             form.add_error("id_number", _("该身份证号尚未注册通办账号。"))
         else:
@@ -319,7 +398,9 @@ def inperson_verify(request):
             except DomainError as exc:
                 exc.add_to_form(form)
             else:
-                messages.success(request, _("已为 %(name)s 完成现场实人认证（L3）。") % {"name": person.name})
+                messages.success(
+                    request, _("已为 %(name)s 完成现场实人认证（L3）。") % {"name": person.name}
+                )
                 return redirect("identity:inperson_verify")
     return render(request, "identity/inperson_verify.html", {"form": form})
 

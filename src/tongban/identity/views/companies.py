@@ -37,10 +37,14 @@ def _detail_context(request, company, agent_form=None):
 
 @login_required
 def company_list(request):
-    return render(request, "identity/company_list.html", {
-        "companies": company_services.companies_for(request.user),
-        "grants": company_services.agent_authorisations_for(request.user),
-    })
+    return render(
+        request,
+        "identity/company_list.html",
+        {
+            "companies": company_services.companies_for(request.user),
+            "grants": company_services.agent_authorisations_for(request.user),
+        },
+    )
 
 
 @login_required
@@ -49,15 +53,18 @@ def company_bind(request):
     form = CompanyBindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = company_services.bind_company(request.user, form.cleaned_data["uscc"],
-                                                    actor=request.user)
+            company = company_services.bind_company(
+                request.user, form.cleaned_data["uscc"], actor=request.user
+            )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
             messages.success(request, _("已绑定法人：%(name)s") % {"name": company.name})
             return redirect("companies:company_detail", uscc=company.uscc)
     context = {"form": form, "suggestions": company_services.bindable_entities(request.user)}
-    return render(request, "identity/company_bind.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "identity/company_bind.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -76,9 +83,12 @@ def agent_add(request, uscc):
     if request.method == "POST" and form.is_valid():
         try:
             grant = company_services.authorise_agent(
-                company, agent_id_number=form.cleaned_data["agent_id_number"],
-                agent_name=form.cleaned_data["agent_name"], scopes=set(form.cleaned_data["scopes"]),
-                expires_on=form.cleaned_data["expires_on"], actor=request.user,
+                company,
+                agent_id_number=form.cleaned_data["agent_id_number"],
+                agent_name=form.cleaned_data["agent_name"],
+                scopes=set(form.cleaned_data["scopes"]),
+                expires_on=form.cleaned_data["expires_on"],
+                actor=request.user,
             )
         except DomainError as exc:
             exc.add_to_form(form)
@@ -86,8 +96,12 @@ def agent_add(request, uscc):
             messages.success(request, _("已授权经办人：%(name)s") % {"name": grant.agent.name})
             return redirect("companies:company_detail", uscc=company.uscc)
     status = 400 if form.errors else 200
-    return render(request, "identity/company_agent_form.html", {"company": company, "form": form},
-                  status=status)
+    return render(
+        request,
+        "identity/company_agent_form.html",
+        {"company": company, "form": form},
+        status=status,
+    )
 
 
 @login_required
@@ -105,6 +119,7 @@ def agent_revoke(request, uscc, authorisation_id):
     else:
         messages.success(request, _("已撤销该经办人授权"))
     if request.htmx:
-        return render(request, "identity/company_agents_partial.html",
-                      _detail_context(request, company))
+        return render(
+            request, "identity/company_agents_partial.html", _detail_context(request, company)
+        )
     return redirect("companies:company_detail", uscc=company.uscc)

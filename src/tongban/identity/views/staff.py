@@ -37,7 +37,8 @@ def _never_cache(response):
 def staff_list(request):
     _require_manager(request)
     staff = staff_services.staff_visible_to(request.user).prefetch_related(
-        "role_assignments__org_unit__parent")
+        "role_assignments__org_unit__parent"
+    )
     query = request.GET.get("q", "").strip()
     if query:
         staff = staff.filter(Q(username__icontains=query) | Q(name__icontains=query))
@@ -55,26 +56,41 @@ def staff_create(request):
         data = form.cleaned_data
         try:
             created = staff_services.create_staff(
-                username=data["username"], name=data["name"], mobile=data["mobile"],
-                id_number=data["id_number"] or None, password=data["password"] or None,
-                roles=[staff_services.RoleSpec(data["org_unit"], data["role"], data["covers_children"])],
+                username=data["username"],
+                name=data["name"],
+                mobile=data["mobile"],
+                id_number=data["id_number"] or None,
+                password=data["password"] or None,
+                roles=[
+                    staff_services.RoleSpec(data["org_unit"], data["role"], data["covers_children"])
+                ],
                 actor=request.user,
             )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
-            return _never_cache(render(request, "console/staff_created.html", {"created": [created]}))
-    return render(request, "console/staff_form.html", {"form": form}, status=400 if form.errors else 200)
+            return _never_cache(
+                render(request, "console/staff_created.html", {"created": [created]})
+            )
+    return render(
+        request, "console/staff_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _detail(request, staff, role_form=None, status=200):
     units = staff_services.managed_units(request.user)
-    return render(request, "console/staff_detail.html", {
-        "staff": staff,
-        "assignments": staff.role_assignments.select_related("org_unit", "org_unit__parent"),
-        "role_form": role_form or RoleForm(units=units),
-        "can_manage": staff.pk != request.user.pk and staff_services.can_manage_member(request.user, staff),
-    }, status=status)
+    return render(
+        request,
+        "console/staff_detail.html",
+        {
+            "staff": staff,
+            "assignments": staff.role_assignments.select_related("org_unit", "org_unit__parent"),
+            "role_form": role_form or RoleForm(units=units),
+            "can_manage": staff.pk != request.user.pk
+            and staff_services.can_manage_member(request.user, staff),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -91,8 +107,10 @@ def role_add(request, username):
         data = form.cleaned_data
         try:
             staff_services.assign_role(
-                staff, staff_services.RoleSpec(data["org_unit"], data["role"], data["covers_children"]),
-                actor=request.user)
+                staff,
+                staff_services.RoleSpec(data["org_unit"], data["role"], data["covers_children"]),
+                actor=request.user,
+            )
         except DomainError as exc:
             exc.add_to_form(form)
         else:
@@ -139,14 +157,25 @@ def staff_import(request):
         upload = form.cleaned_data.get("file")
         confirm = "confirm" in request.POST
         try:
-            text = staff_services.roster_text(upload.read() if upload else form.cleaned_data["csv_text"])
-            result = staff_services.import_staff_roster(text, actor=request.user, dry_run=not confirm)
+            text = staff_services.roster_text(
+                upload.read() if upload else form.cleaned_data["csv_text"]
+            )
+            result = staff_services.import_staff_roster(
+                text, actor=request.user, dry_run=not confirm
+            )
         except DomainError as exc:
             exc.add_to_form(form)
             return render(request, "console/staff_import.html", context, status=400)
         if confirm and result.ok:
-            return _never_cache(render(request, "console/staff_created.html",
-                                       {"created": result.created, "imported": True}))
+            return _never_cache(
+                render(
+                    request,
+                    "console/staff_created.html",
+                    {"created": result.created, "imported": True},
+                )
+            )
         context.update(result=result, csv_text=text)
-        return render(request, "console/staff_import.html", context, status=200 if result.ok else 400)
+        return render(
+            request, "console/staff_import.html", context, status=200 if result.ok else 400
+        )
     return render(request, "console/staff_import.html", context, status=400 if form.errors else 200)

@@ -23,18 +23,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         sub.add_parser("status", help="Show master keys, the platform key and secrets per key id.")
-        gen = sub.add_parser("generate-master-key",
-                             help="Print a new random value for TONGBAN_MASTER_KEY.")
-        gen.add_argument("--kid", default=None,
-                         help="Key id (default: m<YYYYMMDD>). Letters, digits, '.', '_', '-'.")
-        rot = sub.add_parser("rotate-master",
-                             help="Re-wrap every encrypted secret under the active master key.")
+        gen = sub.add_parser(
+            "generate-master-key", help="Print a new random value for TONGBAN_MASTER_KEY."
+        )
+        gen.add_argument(
+            "--kid",
+            default=None,
+            help="Key id (default: m<YYYYMMDD>). Letters, digits, '.', '_', '-'.",
+        )
+        rot = sub.add_parser(
+            "rotate-master", help="Re-wrap every encrypted secret under the active master key."
+        )
         rot.add_argument("--batch-size", type=int, default=500)
-        sub.add_parser("rotate-platform-key",
-                       help="Create a new platform SM2 key; the old one is retired, not deleted.")
+        sub.add_parser(
+            "rotate-platform-key",
+            help="Create a new platform SM2 key; the old one is retired, not deleted.",
+        )
         pub = sub.add_parser("public-key", help="Print a platform public key in PEM.")
-        pub.add_argument("--fingerprint", default=None,
-                         help="SM3 fingerprint of a retired key (default: the active key).")
+        pub.add_argument(
+            "--fingerprint",
+            default=None,
+            help="SM3 fingerprint of a retired key (default: the active key).",
+        )
 
     def handle(self, *args, action, **options):
         try:
@@ -70,9 +80,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label}: {shown}")
             pending += sum(n for kid, n in counts.items() if kid != ring.active_kid)
         if pending:
-            self.stdout.write(self.style.WARNING(
-                f"{pending} secret(s) not under the active key: run `tongban keys rotate-master`"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{pending} secret(s) not under the active key: run `tongban keys rotate-master`"
+                )
+            )
 
     def generate_master_key(self, *, kid=None, **options):
         kid = kid or f"m{timezone.now():%Y%m%d}"

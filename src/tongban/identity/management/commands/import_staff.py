@@ -20,11 +20,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("roster", help="CSV file")
-        parser.add_argument("--dry-run", action="store_true", help="check every line, change nothing")
-        parser.add_argument("--actor", help="import with this staff user's permissions "
-                                            "(default: the platform itself, all org units)")
-        parser.add_argument("--passwords-out", help="write username,password CSV here (mode 0600) "
-                                                    "instead of printing generated passwords")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check every line, change nothing"
+        )
+        parser.add_argument(
+            "--actor",
+            help="import with this staff user's permissions "
+            "(default: the platform itself, all org units)",
+        )
+        parser.add_argument(
+            "--passwords-out",
+            help="write username,password CSV here (mode 0600) "
+            "instead of printing generated passwords",
+        )
 
     def handle(self, *args, roster, dry_run, actor, passwords_out, **options):
         if actor:
@@ -35,7 +43,9 @@ class Command(BaseCommand):
             actor_user = staff_services.SYSTEM
         try:
             with open(roster, "rb") as handle:
-                result = staff_services.import_staff_roster(handle, actor=actor_user, dry_run=dry_run)
+                result = staff_services.import_staff_roster(
+                    handle, actor=actor_user, dry_run=dry_run
+                )
         except OSError as exc:
             raise CommandError(f"无法读取文件：{exc}") from exc
         except DomainError as exc:
@@ -47,8 +57,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{where}{field} [{e.code}] {e.message}")
             raise CommandError(f"花名册有 {len(result.errors)} 处错误，未导入任何记录。")
         if dry_run:
-            self.stdout.write(self.style.SUCCESS(
-                f"预检通过：{len(result.rows)} 行，将创建 {len(result.usernames)} 个账户（未写入）。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"预检通过：{len(result.rows)} 行，将创建 {len(result.usernames)} 个账户（未写入）。"
+                )
+            )
             return
         if passwords_out:
             fd = os.open(passwords_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
