@@ -26,6 +26,8 @@ ROUTERS = [
     ("/core/", "tongban.core.api.router"),
     ("/identity/", "tongban.identity.api.router"),
     ("/registries/", "tongban.registries.api.router"),
+    ("/catalog/", "tongban.catalog.api.router"),
+    ("/cases/", "tongban.cases.api.router"),
 ]
 for prefix, path in ROUTERS:
     api.add_router(prefix, import_string(path))

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.registries",
     "tongban.identity",
+    "tongban.catalog",
+    "tongban.cases",
     "tongban.demo",
 ]
 
