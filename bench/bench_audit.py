@@ -15,26 +15,11 @@ absolute numbers across runs.
 
 import argparse
 import itertools
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def setup_django(workdir: Path, database_url: str | None) -> None:
-    try:
-        import tongban  # noqa: F401
-    except ImportError:  # running from a checkout without an installed package
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    os.environ["TONGBAN_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["TONGBAN_DEBUG"] = "false"  # no query log growing in memory
-    os.environ.setdefault("TONGBAN_LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.config.settings"
-    import django
-
-    django.setup()
+from _django_setup import setup_django
 
 
 def plain_model():
@@ -75,12 +60,10 @@ def main() -> None:
         from django.utils import timezone
 
         from tongban.core import audit
-        from tongban.core.models import AuditCheckpoint, AuditEvent
 
         PlainEvent = plain_model()
         with connection.schema_editor() as editor:
-            for model in (AuditEvent, AuditCheckpoint, PlainEvent):
-                editor.create_model(model)
+            editor.create_model(PlainEvent)
 
         data = {
             "old": {"status": "submitted", "assignee": "王窗口"},

@@ -13,31 +13,13 @@ ratio from one run, not absolute numbers across runs.
 
 import argparse
 import base64
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _django_setup import setup_django
+
 KEYCLOAK_GRANTS_PER_VCPU = 120  # Keycloak "Concepts for sizing CPU and memory resources"
-
-
-def setup_django(workdir: Path) -> None:
-    try:
-        import tongban  # noqa: F401
-    except ImportError:  # running from a checkout without an installed package
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    os.environ["TONGBAN_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["TONGBAN_DEBUG"] = "false"  # no query log growing in memory
-    os.environ.setdefault("TONGBAN_LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.config.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
 
 
 def main() -> None:

@@ -108,6 +108,9 @@ class CaseNumberSequence(models.Model):
             models.UniqueConstraint(fields=["division_code", "day"], name="uniq_case_sequence")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.division_code} {self.day} #{self.last_value}"
+
 
 class CaseTask(models.Model):
     """A review task of one stage (tasks of a stage run in parallel)."""
@@ -137,6 +140,9 @@ class CaseTask(models.Model):
     class Meta:
         ordering = ["case", "stage_position", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.stage_name}·{self.name}"
+
 
 class ClockPause(models.Model):
     """A period excluded from the time limit: correction, special procedure, payment."""
@@ -156,6 +162,9 @@ class ClockPause(models.Model):
     class Meta:
         ordering = ["case", "started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"
+
 
 class CorrectionNotice(models.Model):
     """一次性告知: everything missing, listed once."""
@@ -171,3 +180,6 @@ class CorrectionNotice(models.Model):
 
     class Meta:
         ordering = ["case", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"补正通知 {self.case}"

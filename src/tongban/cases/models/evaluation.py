@@ -19,6 +19,9 @@ class Evaluation(models.Model):
     channel = models.CharField(max_length=16, default="online")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_level_display()}"
+
     @property
     def is_bad(self) -> bool:
         return self.level <= self.Level.DISSATISFIED
@@ -42,3 +45,6 @@ class Rectification(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     restrict_field = "org_unit"
+
+    def __str__(self) -> str:
+        return f"整改 {self.evaluation.case}"

@@ -28,3 +28,6 @@ class CaseMaterial(models.Model):
 
     class Meta:
         ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return self.name

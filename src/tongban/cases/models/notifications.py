@@ -15,6 +15,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.text[:30]
+
 
 class WebhookSubscription(models.Model):
     org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
@@ -25,6 +28,9 @@ class WebhookSubscription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     restrict_field = "org_unit"
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class WebhookDelivery(models.Model):
@@ -43,3 +49,6 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.event_id
