@@ -8,7 +8,6 @@ import re
 from django.conf import settings
 
 from tongban.core import masking
-from tongban.core.models import RoleAssignment
 from tongban.identity.models import LoginEvent, SmsMessage
 
 
@@ -56,14 +55,7 @@ def login_history(user, *, limit: int | None = 20):
     return events[:limit] if limit else events
 
 
-# --- operators -------------------------------------------------------------------------------
-def is_operator(user) -> bool:
-    return (
-        bool(user.is_authenticated)
-        and RoleAssignment.objects.filter(user=user, role=RoleAssignment.Role.OPERATOR).exists()
-    )
-
-
+# --- SMS simulator ---------------------------------------------------------------------------
 def sms_outbox(limit: int = 100):
     """Newest first; only meaningful while the SMS simulator is on."""
     if not settings.SIMULATORS_ENABLED:

@@ -4,22 +4,14 @@ from django.db.models import QuerySet
 from oauth2_provider.models import get_application_model
 
 from tongban.core.exceptions import NotFound, PermissionDenied
-from tongban.core.models import RoleAssignment
+from tongban.core.permissions import IDENTITY_MANAGE_OIDC_CLIENTS, has_perm
 from tongban.identity.models import ClientPolicy, OidcConsent
 from tongban.identity.oidc import errors
 
-PERM_MANAGE_CLIENTS = "identity.manage_oidc_clients"
-
-
-def is_operator(user) -> bool:
-    """Platform operators (平台运营) register and approve OIDC clients."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return RoleAssignment.objects.filter(user=user, role=RoleAssignment.Role.OPERATOR).exists()
-
 
 def require_operator(user) -> None:
-    if not is_operator(user):
+    """Platform operators (平台运营) register and approve OIDC clients."""
+    if not has_perm(user, IDENTITY_MANAGE_OIDC_CLIENTS):
         raise PermissionDenied(errors.NOT_OPERATOR, "只有平台运营人员可以管理接入应用。")
 
 

@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlparse
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, IntrospectTokenView
 
 from tongban.core.exceptions import DomainError
+from tongban.core.permissions import IDENTITY_MANAGE_OIDC_CLIENTS, require_perm_page
 from tongban.identity.oidc import claims as oidc_claims
 from tongban.identity.oidc import selectors, services
 from tongban.identity.oidc.forms import ClientPolicyForm, ClientRegisterForm
@@ -196,16 +196,7 @@ def connected_app_revoke(request, client_id):
 
 
 # --- console: client registration (operators) ---------------------------------------------
-def _operator_only(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.is_operator(request.user):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_operator_only = require_perm_page(IDENTITY_MANAGE_OIDC_CLIENTS)
 
 
 @_operator_only

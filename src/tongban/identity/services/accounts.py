@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from tongban.core import audit, codes
 from tongban.core.exceptions import DomainError, PermissionDenied
-from tongban.core.models import RoleAssignment
+from tongban.core.permissions import IDENTITY_VERIFY_REALNAME, units_for
 from tongban.identity import facecheck
 from tongban.identity.errors import AccountError
 from tongban.identity.models import OtpPurpose, RealnameMethod, User
@@ -204,16 +204,13 @@ def verify_realname_l2(user, *, actor, name: str | None = None) -> User:
 
 
 def _clerk_org_unit(actor):
-    assignment = (
-        RoleAssignment.objects.filter(user=actor, role=RoleAssignment.Role.WINDOW_CLERK)
-        .select_related("org_unit")
-        .first()
-    )
-    if assignment is None:
+    """The (topmost) org unit in which ``actor`` may verify people in person."""
+    org_unit = units_for(actor, IDENTITY_VERIFY_REALNAME).order_by("path").first()
+    if org_unit is None:
         raise PermissionDenied(
             AccountError.NOT_WINDOW_CLERK, _("只有窗口受理员可以办理现场实人认证。")
         )
-    return assignment.org_unit
+    return org_unit
 
 
 def verify_in_person(user, *, actor) -> User:

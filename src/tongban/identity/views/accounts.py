@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from tongban.core import permissions
 from tongban.core.exceptions import DomainError
-from tongban.core.models import RoleAssignment
 from tongban.identity import selectors
 from tongban.identity.errors import AuthError
 from tongban.identity.forms import (
@@ -381,9 +381,7 @@ def app_revoke(request, app_id: int):
 # --- window clerk: in-person real-name check (L3) ---------------------------------------------
 @login_required
 def inperson_verify(request):
-    if not RoleAssignment.objects.filter(
-        user=request.user, role=RoleAssignment.Role.WINDOW_CLERK
-    ).exists():
+    if not permissions.has_perm(request.user, permissions.IDENTITY_VERIFY_REALNAME):
         raise PermissionDenied(_("只有窗口受理员可以办理现场实人认证。"))
     form = InPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -410,6 +408,6 @@ def inperson_verify(request):
 def sms_outbox(request):
     if not settings.SIMULATORS_ENABLED:
         raise Http404
-    if not selectors.is_operator(request.user):
+    if not permissions.has_perm(request.user, permissions.IDENTITY_VIEW_SMS_OUTBOX):
         raise PermissionDenied(_("仅平台运营人员可以查看短信发件箱。"))
     return render(request, "identity/sms_outbox.html", {"sms_messages": selectors.sms_outbox()})
