@@ -33,3 +33,25 @@ class RequestIdMiddleware:
             _client_ip.reset(ip_token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class DomainErrorPageMiddleware:
+    """A DomainError escaping a page view becomes a Chinese error page with its status
+    (403/404/400) instead of a server error. The API maps DomainError itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from tongban.core.exceptions import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        return render(
+            request, "core/domain_error.html", {"error": exception}, status=exception.status
+        )
