@@ -79,6 +79,34 @@ def _redirect(request, url):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def _log_in(request, user, device_id: str, url: str, *, otp_verified: bool):
+    """Start the session on this device and send the browser on to ``url``."""
+    auth.login_user(
+        request,
+        user,
+        otp_verified=otp_verified,
+        device_id=device_id,
+        ip=_ip(request),
+        user_agent=_ua(request),
+    )
+    return _set_device_cookie(_redirect(request, url), device_id)
+
+
+def _check_otp_form(request, user) -> tuple[OtpForm, bool]:
+    """The posted SMS code form, and whether the code was right (errors are on the form)."""
+    form = OtpForm(request.POST)
+    if form.is_valid():
+        try:
+            auth.verify_login_otp(
+                user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request)
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            return form, True
+    return form, False
+
+
 # --- registration ----------------------------------------------------------------------------
 def register(request):
     if request.user.is_authenticated:
@@ -106,16 +134,11 @@ def register(request):
             exc.add_to_form(form)
         else:
             device_id = _device_id(request) or secrets.token_urlsafe(24)
-            auth.login_user(
-                request,
-                user,
-                otp_verified=True,
-                device_id=device_id,
-                ip=_ip(request),
-                user_agent=_ua(request),
+            response = _log_in(
+                request, user, device_id, reverse("identity:realname"), otp_verified=True
             )
             messages.success(request, _("注册成功。完成实名核验后可办理更多事项。"))
-            return _set_device_cookie(_redirect(request, reverse("identity:realname")), device_id)
+            return response
     return render(request, "identity/register.html", {"form": form, "code_status": code_status})
 
 
@@ -161,15 +184,9 @@ def login(request):
             exc.add_to_form(form)
         else:
             if not check.otp_required:
-                auth.login_user(
-                    request,
-                    check.user,
-                    otp_verified=False,
-                    device_id=device_id,
-                    ip=_ip(request),
-                    user_agent=_ua(request),
+                return _log_in(
+                    request, check.user, device_id, _next_url(request), otp_verified=False
                 )
-                return _set_device_cookie(_redirect(request, _next_url(request)), device_id)
             auth.start_pending_login(request, check, device_id)
             notice = _send_login_code(request, check.user)
             return _render_step_two(request, OtpForm(), check.user, notice)
@@ -225,25 +242,10 @@ def _login_step_two(request, action):
     user, device_id = pending
     if action == "resend":
         return _render_step_two(request, OtpForm(), user, _send_login_code(request, user))
-    form = OtpForm(request.POST)
-    if form.is_valid():
-        try:
-            auth.verify_login_otp(
-                user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request)
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            auth.clear_pending_login(request)
-            auth.login_user(
-                request,
-                user,
-                otp_verified=True,
-                device_id=device_id,
-                ip=_ip(request),
-                user_agent=_ua(request),
-            )
-            return _set_device_cookie(_redirect(request, _next_url(request)), device_id)
+    form, verified = _check_otp_form(request, user)
+    if verified:
+        auth.clear_pending_login(request)
+        return _log_in(request, user, device_id, _next_url(request), otp_verified=True)
     return _render_step_two(request, form, user)
 
 
@@ -251,17 +253,10 @@ def _login_step_up(request, action):
     """The session is logged in with the password only and a client now wants the SMS code."""
     user = request.user
     if action == "otp":
-        form = OtpForm(request.POST)
-        if form.is_valid():
-            try:
-                auth.verify_login_otp(
-                    user, form.cleaned_data["code"], ip=_ip(request), user_agent=_ua(request)
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-            else:
-                auth.mark_session_otp_verified(request)
-                return _redirect(request, _next_url(request))
+        form, verified = _check_otp_form(request, user)
+        if verified:
+            auth.mark_session_otp_verified(request)
+            return _redirect(request, _next_url(request))
         return _render_step_two(request, form, user)
     return _render_step_two(request, OtpForm(), user, _send_login_code(request, user))
 
