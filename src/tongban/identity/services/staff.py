@@ -277,12 +277,7 @@ def create_staff(
         with transaction.atomic():
             user.save(force_insert=True)
             for spec in roles:
-                RoleAssignment.objects.create(
-                    user=user,
-                    org_unit=spec.org_unit,
-                    role=spec.role,
-                    covers_children=spec.covers_children,
-                )
+                _create_assignment(user, spec)
             audit.record(
                 "identity.staff_created",
                 actor=actor,
@@ -294,6 +289,15 @@ def create_staff(
         user.pk = None
         raise error(StaffError.USERNAME_TAKEN, field="username") from exc
     return StaffCreated(user=user, generated_password=generated)
+
+
+def _create_assignment(user: User, spec: RoleSpec) -> RoleAssignment:
+    return RoleAssignment.objects.create(
+        user=user,
+        org_unit=spec.org_unit,
+        role=spec.role,
+        covers_children=spec.covers_children,
+    )
 
 
 def assign_role(staff: User, spec: RoleSpec, *, actor) -> RoleAssignment:
@@ -309,12 +313,7 @@ def assign_role(staff: User, spec: RoleSpec, *, actor) -> RoleAssignment:
                 user=staff, org_unit=spec.org_unit, role=spec.role
             ).exists():
                 raise error(StaffError.ROLE_ALREADY_ASSIGNED, field="role")
-            assignment = RoleAssignment.objects.create(
-                user=staff,
-                org_unit=spec.org_unit,
-                role=spec.role,
-                covers_children=spec.covers_children,
-            )
+            assignment = _create_assignment(staff, spec)
             audit.record(
                 "identity.role_assigned",
                 actor=actor,
