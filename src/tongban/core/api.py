@@ -9,6 +9,7 @@ from pydantic import Field
 from tongban.core.codes import KINDS, validate
 from tongban.core.codes import errors as code_errors
 from tongban.core.exceptions import DomainError
+from tongban.core.schemas import ErrorOut
 
 router = Router(tags=["core"])
 
@@ -28,12 +29,6 @@ class CodeValidationOut(Schema):
     parsed: dict[str, Any]
     normalized: str | None = Field(None, description="规范化后的代码 / normalised value")
     warnings: list[str]
-
-
-class CodeErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _error_table() -> str:
@@ -68,7 +63,7 @@ def _validate(kind: str, value: str, allow_legacy: bool) -> dict:
 
 @router.get(
     "/codes/validate",
-    response={200: CodeValidationOut, 400: CodeErrorOut},
+    response={200: CodeValidationOut, 400: ErrorOut},
     operation_id="core_validate_code",
     summary="校验代码 / Validate a code",
     description=VALIDATE_DESCRIPTION,
@@ -80,7 +75,7 @@ def validate_code(request, params: Query[CodeValidationIn]):
 
 @router.post(
     "/codes/validate",
-    response={200: CodeValidationOut, 400: CodeErrorOut},
+    response={200: CodeValidationOut, 400: ErrorOut},
     operation_id="core_validate_code_post",
     summary="校验代码（请求体）/ Validate a code (JSON body)",
     description="与 GET 相同，参数放在 JSON 请求体中，避免身份证号码出现在访问日志里。"

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 
 from tongban.core import permissions
 from tongban.core.exceptions import NotFound
+from tongban.core.schemas import ErrorOut
 from tongban.registries import errors, selectors
 
 router = Router(tags=["registries"])
@@ -49,12 +50,6 @@ class EntityOut(Schema):
     business_scope: str
     updated_at: datetime
     masked: bool
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 @router.get(

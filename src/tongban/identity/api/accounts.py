@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from tongban.core.middleware import current_client_ip
+from tongban.core.schemas import ErrorOut
 from tongban.identity import selectors
 from tongban.identity.models import OtpPurpose, User
 from tongban.identity.services import accounts, auth, otp
@@ -73,12 +74,6 @@ class LoginEventOut(Schema):
     device: str
     method: str
     result: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut, 503: ErrorOut}

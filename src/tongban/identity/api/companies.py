@@ -9,16 +9,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from tongban.core.schemas import ErrorOut
 from tongban.identity.models import AgentAuthorisation, AgentScope, CompanyAccount
 from tongban.identity.services import companies as company_services
 
 router = Router(tags=["identity: companies"], auth=django_auth)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class CompanyBindIn(Schema):

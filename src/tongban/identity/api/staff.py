@@ -11,16 +11,11 @@ from ninja.security import django_auth
 
 from tongban.core.masking import mask_mobile
 from tongban.core.models import OrgUnit, RoleAssignment
+from tongban.core.schemas import ErrorOut
 from tongban.identity.errors_companies import StaffError, error
 from tongban.identity.services import staff as staff_services
 
 router = Router(tags=["identity: staff"], auth=django_auth)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class RoleIn(Schema):
