@@ -191,6 +191,17 @@ def _is_anonymous(user) -> bool:
     return user is None or not getattr(user, "is_authenticated", False) or not user.is_active
 
 
+def _decided_by_account(user, permission: str) -> bool | None:
+    """False for anonymous or inactive users, True for superusers, None when the user's role
+    assignments decide. Unknown permission names are an error in every case."""
+    roles_granting(permission)
+    if _is_anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    return None
+
+
 def _assignments(user, permission: str) -> list[tuple[int, str, bool]]:
     """(unit pk, unit path, covers_children) for the user's roles granting ``permission``."""
     roles = roles_granting(permission)
@@ -221,12 +232,9 @@ def _scope_q(assignments, prefix: str = "") -> Q | None:
 def units_for(user, permission: str) -> QuerySet[OrgUnit]:
     """Active org units where ``user`` holds ``permission`` (descendants included when the
     role covers children)."""
-    if _is_anonymous(user):
-        roles_granting(permission)  # still reject unknown names
-        return OrgUnit.objects.none()
-    if user.is_superuser:
-        roles_granting(permission)
-        return OrgUnit.objects.filter(is_active=True)
+    decided = _decided_by_account(user, permission)
+    if decided is not None:
+        return OrgUnit.objects.filter(is_active=True) if decided else OrgUnit.objects.none()
     condition = _scope_q(_assignments(user, permission))
     if condition is None:
         return OrgUnit.objects.none()
@@ -235,12 +243,9 @@ def units_for(user, permission: str) -> QuerySet[OrgUnit]:
 
 def has_perm(user, permission: str) -> bool:
     """True when the user holds ``permission`` in at least one org unit."""
-    if _is_anonymous(user):
-        roles_granting(permission)
-        return False
-    if user.is_superuser:
-        roles_granting(permission)
-        return True
+    decided = _decided_by_account(user, permission)
+    if decided is not None:
+        return decided
     return bool(_assignments(user, permission))
 
 
@@ -248,12 +253,9 @@ def has_perm_in(user, permission: str, org_unit: OrgUnit | None) -> bool:
     """True when ``user`` holds ``permission`` in ``org_unit`` (directly or from above)."""
     if org_unit is None:
         return False
-    if _is_anonymous(user):
-        roles_granting(permission)
-        return False
-    if user.is_superuser:
-        roles_granting(permission)
-        return True
+    decided = _decided_by_account(user, permission)
+    if decided is not None:
+        return decided
     for pk, path, covers in _assignments(user, permission):
         if pk == org_unit.pk or (covers and path and org_unit.path.startswith(path)):
             return True
@@ -274,12 +276,9 @@ def division_covers(unit_division: str, division_code: str) -> bool:
 def has_perm_for_division(user, permission: str, division_code: str) -> bool:
     """True when the user holds ``permission`` in a unit whose region contains the division
     (e.g. core.view_pii of a 广州 clerk for a person whose household is in 天河区)."""
-    if _is_anonymous(user):
-        roles_granting(permission)
-        return False
-    if user.is_superuser:
-        roles_granting(permission)
-        return True
+    decided = _decided_by_account(user, permission)
+    if decided is not None:
+        return decided
     divisions = set(units_for(user, permission).values_list("division_code", flat=True))
     return any(division_covers(unit_division, division_code) for unit_division in divisions)
 
@@ -295,12 +294,9 @@ def restrict(queryset: QuerySet, user, permission: str, *, field: str | None = N
     model = queryset.model
     if field is None:
         field = "pk" if model is OrgUnit else getattr(model, "restrict_field", "org_unit")
-    if _is_anonymous(user):
-        roles_granting(permission)
-        return queryset.none()
-    if user.is_superuser:
-        roles_granting(permission)
-        return queryset
+    decided = _decided_by_account(user, permission)
+    if decided is not None:
+        return queryset if decided else queryset.none()
     assignments = _assignments(user, permission)
     if not assignments:
         return queryset.none()
