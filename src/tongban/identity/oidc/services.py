@@ -82,6 +82,11 @@ def _check_actor(actor) -> None:
         selectors.require_operator(actor)
 
 
+def _owner_unit(application):
+    """The org unit owning the client (its policy's), for audit events; None without one."""
+    return getattr(getattr(application, "policy", None), "org_unit", None)
+
+
 def _client_data(application, policy) -> dict:
     return {
         "client_id": application.client_id,
@@ -267,7 +272,7 @@ def rotate_client_secret(*, actor, application) -> str:
             "identity.oidc_client_secret_rotated",
             actor=actor,
             target=application,
-            org_unit=getattr(getattr(application, "policy", None), "org_unit", None),
+            org_unit=_owner_unit(application),
             data={"client_id": application.client_id},
         )
     return secret
@@ -316,12 +321,11 @@ def grant_consent(*, actor, application, scopes) -> OidcConsent:
             consent.granted_at = now
             consent.revoked_at = None
             consent.save(update_fields=["scopes", "granted_at", "revoked_at"])
-        policy = getattr(application, "policy", None)
         audit.record(
             "identity.oidc_consent_granted",
             actor=actor,
             target=application,
-            org_unit=getattr(policy, "org_unit", None),
+            org_unit=_owner_unit(application),
             data={"client_id": application.client_id, "scopes": consent.scopes},
         )
     return consent
@@ -340,12 +344,11 @@ def revoke_consent(*, actor, application) -> OidcConsent:
         consent.revoked_at = timezone.now()
         consent.save(update_fields=["revoked_at"])
         deleted = _delete_tokens(application=application, user=actor)
-        policy = getattr(application, "policy", None)
         audit.record(
             "identity.oidc_consent_revoked",
             actor=actor,
             target=application,
-            org_unit=getattr(policy, "org_unit", None),
+            org_unit=_owner_unit(application),
             data={
                 "client_id": application.client_id,
                 "scopes": consent.scopes,
