@@ -17,14 +17,12 @@ Failures raise ``DomainError`` with codes from ``identity.oidc.errors`` (401 for
 invalid tokens, 403 for a missing scope), which the API maps to ``{code, message, field}``.
 """
 
-import hashlib
-
 from django.utils import timezone
 from ninja.security import HttpBearer
-from oauth2_provider.models import get_access_token_model
 
 from tongban.core.exceptions import DomainError, PermissionDenied
 from tongban.identity.oidc import errors
+from tongban.identity.oidc.selectors import find_access_token
 from tongban.identity.oidc.validators import active_policy
 
 
@@ -42,13 +40,7 @@ def _bearer_token(request) -> str:
 
 def check_client_token(token: str, scopes) -> object:
     """Return the Application behind a valid machine token holding every scope in ``scopes``."""
-    checksum = hashlib.sha256(token.encode()).hexdigest()
-    access_token = (
-        get_access_token_model()
-        .objects.select_related("application", "application__policy")
-        .filter(token_checksum=checksum)
-        .first()
-    )
+    access_token = find_access_token(token)
     if (
         access_token is None
         or access_token.expires <= timezone.now()

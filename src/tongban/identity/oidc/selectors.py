@@ -1,7 +1,9 @@
 """Reads for the OIDC provider: clients, policies, consents."""
 
+import hashlib
+
 from django.db.models import QuerySet
-from oauth2_provider.models import get_application_model
+from oauth2_provider.models import get_access_token_model, get_application_model
 
 from tongban.core.exceptions import NotFound, PermissionDenied
 from tongban.core.permissions import IDENTITY_MANAGE_OIDC_CLIENTS, has_perm
@@ -44,6 +46,18 @@ def client_by_id(client_id: str):
         return Application.objects.select_related("policy").get(client_id=client_id)
     except Application.DoesNotExist:
         raise NotFound(errors.CLIENT_NOT_FOUND, "接入应用不存在。") from None
+
+
+def find_access_token(value: str):
+    """The stored access token for a presented token value, or None (tokens are looked up
+    by the SHA-256 checksum django-oauth-toolkit keeps beside them)."""
+    checksum = hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return (
+        get_access_token_model()
+        .objects.select_related("user", "application", "application__policy")
+        .filter(token_checksum=checksum)
+        .first()
+    )
 
 
 def active_consent(user, application) -> OidcConsent | None:

@@ -6,7 +6,6 @@ factor for clients that require it) and introspection (pairwise ``sub``, no user
 """
 
 import calendar
-import hashlib
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from oauth2_provider.exceptions import OAuthToolkitError
-from oauth2_provider.models import get_access_token_model, get_application_model
+from oauth2_provider.models import get_application_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, IntrospectTokenView
 
@@ -143,13 +142,7 @@ class TongbanIntrospectTokenView(IntrospectTokenView):
                 {"error": "invalid_request", "error_description": "Token parameter is missing."},
                 status=400,
             )
-        checksum = hashlib.sha256(token_value.encode("utf-8")).hexdigest()
-        token = (
-            get_access_token_model()
-            .objects.select_related("user", "application", "application__policy")
-            .filter(token_checksum=checksum)
-            .first()
-        )
+        token = selectors.find_access_token(token_value)
         if token is None or not token.is_valid() or active_policy(token.application) is None:
             return JsonResponse({"active": False})
         data = {
