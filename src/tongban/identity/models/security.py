@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.masking import mask_mobile
+
 
 class OtpPurpose(models.TextChoices):
     REGISTER = "register", _("注册")
@@ -51,7 +53,7 @@ class OtpChallenge(models.Model):
         verbose_name_plural = _("短信验证码")
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.mobile[:3]}****{self.mobile[-4:]}"
+        return f"{self.get_purpose_display()} {mask_mobile(self.mobile)}"
 
 
 class LoginEvent(models.Model):
