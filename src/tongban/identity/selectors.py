@@ -8,7 +8,7 @@ import re
 from django.conf import settings
 
 from tongban.core import masking
-from tongban.identity.models import LoginEvent, SmsMessage
+from tongban.identity.models import LoginEvent, SmsMessage, User
 
 
 # --- masking (a citizen's own page shows masked values too) ---------------------------------
@@ -47,6 +47,15 @@ def summarise_user_agent(user_agent: str) -> str:
     if not browser and re.match(r"^[\w.-]+/[\d.]+", ua):
         browser = ua.split("/", 1)[0][:20]
     return " · ".join(p for p in (browser, system) if p) or "未知设备"
+
+
+# --- accounts --------------------------------------------------------------------------------
+def natural_person_by_id_number(id_number: str) -> User | None:
+    """The citizen account registered with ``id_number`` (as typed: spaces and case ignored)."""
+    id_number = "".join((id_number or "").split()).upper()
+    if not id_number:
+        return None
+    return User.objects.filter(kind=User.Kind.NATURAL, id_number=id_number).first()
 
 
 # --- history ---------------------------------------------------------------------------------

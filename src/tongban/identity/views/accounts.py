@@ -380,9 +380,7 @@ def inperson_verify(request):
         raise PermissionDenied(_("只有窗口受理员可以办理现场实人认证。"))
     form = InPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = User.objects.filter(
-            kind=User.Kind.NATURAL, id_number=form.cleaned_data["id_number"].strip().upper()
-        ).first()
+        person = selectors.natural_person_by_id_number(form.cleaned_data["id_number"])
         if person is None:
             form.add_error("id_number", _("该身份证号尚未注册通办账号。"))
         else:
