@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models import Case as DbCase
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from tongban.cases.models import Case as DomainCase
 from tongban.cases.models import Evaluation, Rectification
+from tongban.core.exceptions import NotFound
 from tongban.core.models import OrgUnit
 from tongban.core.permissions import CASES_VIEW_CASE, access_object, restrict
+from tongban.core.permissions import Errors as PermErrors
 
 GOOD_LEVEL_MIN = Evaluation.Level.BASICALLY_SATISFIED  # 好评: 非常满意, 满意, 基本满意
 
@@ -150,3 +154,27 @@ def access_rectification(user, rectification_id, permission: str = CASES_VIEW_CA
 
 def evaluation_of(case) -> Evaluation | None:
     return Evaluation.objects.filter(case=case).first()
+
+
+def applicant_case(user, number: str):
+    """The applicant's own case by number (rating is for the applicant only); ``NotFound``
+    (404) for anyone else, so other people's case numbers do not leak."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotFound(PermErrors.NOT_FOUND, _("未找到该办件。"))
+    case = (
+        DomainCase.objects.select_related("implementation__item", "org_unit__parent")
+        .filter(number=number or None, applicant=user)
+        .first()
+    )
+    if case is None:
+        raise NotFound(PermErrors.NOT_FOUND, _("未找到该办件。"))
+    return case
+
+
+def concluded_cases_of(user) -> QuerySet:
+    """The applicant's concluded cases, newest first, each with its rating (if any)."""
+    return (
+        DomainCase.objects.filter(applicant=user, status=DomainCase.Status.CONCLUDED)
+        .select_related("implementation__item", "org_unit__parent", "evaluation")
+        .order_by("-concluded_at", "-id")
+    )
