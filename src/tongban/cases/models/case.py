@@ -72,6 +72,13 @@ class Case(models.Model):
     promised_deadline = models.DateField(_("承诺办结日期"), null=True, blank=True, db_index=True)
     paused_working_days = models.PositiveIntegerField(default=0)
 
+    # Time limits snapshotted at acceptance (working days), from the implementation.
+    legal_days = models.PositiveIntegerField(null=True, blank=True)
+    promised_days = models.PositiveIntegerField(null=True, blank=True)
+    # Results of the eligibility chain (joint punishment hook), shown to the clerk:
+    # [{"code", "message", "blocking", "checked_at"}]
+    eligibility_warnings = models.JSONField(default=list, blank=True)
+
     decision_reason = models.TextField(_("决定理由"), blank=True)
     remedies = models.TextField(_("救济途径"), blank=True)
     hall_visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
@@ -93,6 +100,48 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"草稿#{self.pk}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_terminal(self) -> bool:
+        return not TRANSITIONS.get(self.status)
+
+
+_S = Case.Status
+
+# The state machine, in one place: {from: {to, ...}}. Every lifecycle service checks it
+# (``tongban.cases.services.lifecycle``) and refuses anything else with "illegal_transition".
+TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.DRAFT: frozenset({_S.SUBMITTED}),
+    _S.SUBMITTED: frozenset({_S.IN_REVIEW, _S.NOT_ACCEPTED, _S.CORRECTION_REQUESTED, _S.WITHDRAWN}),
+    # Back to submitted (correction before acceptance) or to in_review (during review).
+    _S.CORRECTION_REQUESTED: frozenset({_S.SUBMITTED, _S.IN_REVIEW, _S.WITHDRAWN}),
+    _S.IN_REVIEW: frozenset(
+        {
+            _S.APPROVED,
+            _S.DENIED,
+            _S.SUSPENDED,
+            _S.AWAITING_PAYMENT,
+            _S.CORRECTION_REQUESTED,
+            _S.WITHDRAWN,
+        }
+    ),
+    _S.SUSPENDED: frozenset({_S.IN_REVIEW, _S.WITHDRAWN}),
+    _S.AWAITING_PAYMENT: frozenset({_S.IN_REVIEW, _S.WITHDRAWN}),
+    _S.APPROVED: frozenset({_S.CONCLUDED}),
+    _S.DENIED: frozenset({_S.CONCLUDED}),
+    _S.NOT_ACCEPTED: frozenset(),
+    _S.CONCLUDED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
+}
+# States in which the applicant may still withdraw (before a decision).
+WITHDRAWABLE = frozenset(
+    {_S.SUBMITTED, _S.CORRECTION_REQUESTED, _S.IN_REVIEW, _S.SUSPENDED, _S.AWAITING_PAYMENT}
+)
+# States in which the time limit runs or is paused (accepted, no decision yet).
+CLOCK_STATES = frozenset({_S.IN_REVIEW, _S.SUSPENDED, _S.AWAITING_PAYMENT, _S.CORRECTION_REQUESTED})
 
 
 class CaseNumberSequence(models.Model):

@@ -1,0 +1,116 @@
+"""Reads of cases: ``access_case`` (one case, or 404) and ``cases_of_applicant``.
+
+``access_case(user, number, action)`` — the one way a page or API route gets a case:
+
+* "apply": the applicant (own case) or, for a company case, an agent with scope "apply";
+* "view": the applicant (as for "apply", any agent scope) or staff holding
+  ``cases.view_case`` in the case's org unit or in the org unit of one of its tasks
+  (joint-approval departments see the cases they review);
+* "accept": ``cases.accept_case`` in the case's org unit;
+* "review": ``cases.review_case`` in the case's org unit or in a task's org unit;
+* "decide": ``cases.decide_case`` or ``cases.review_case`` in the case's org unit.
+
+Anything else — including a case that does not exist — is ``NotFound`` (404), so other
+units' case numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from tongban.cases.errors import CaseError
+from tongban.cases.models.case import Case
+from tongban.core import permissions
+from tongban.core.exceptions import NotFound
+
+ACTIONS = ("view", "apply", "accept", "review", "decide")
+_STAFF_PERMS = {
+    "view": (permissions.CASES_VIEW_CASE,),
+    "accept": (permissions.CASES_ACCEPT_CASE,),
+    "review": (permissions.CASES_REVIEW_CASE,),
+    "decide": (permissions.CASES_DECIDE_CASE, permissions.CASES_REVIEW_CASE),
+}
+# Actions for which a task's org unit also gives access.
+_TASK_UNIT_ACTIONS = {"view", "review"}
+
+
+def _not_found() -> NotFound:
+    return NotFound(CaseError.NOT_FOUND, _("未找到该办件，或您无权查看。"))
+
+
+def _is_active_user(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def is_applicant_side(user, case: Case, scope: str | None = "apply") -> bool:
+    """Is ``user`` the applicant of ``case`` (or acting for its company within ``scope``;
+    ``scope=None`` accepts any scope)?"""
+    from tongban.identity.models import AgentAuthorisation
+    from tongban.identity.services.companies import acting_for
+
+    if not _is_active_user(user):
+        return False
+    if case.applicant_id == user.pk:
+        return True
+    if case.company_id is None:
+        return False
+    if scope is not None:
+        return acting_for(user, case.company, scope)
+    if case.company.legal_rep_id == user.pk:
+        return True
+    return AgentAuthorisation.objects.active().filter(company=case.company, agent=user).exists()
+
+
+def staff_may(user, case: Case, action: str) -> bool:
+    perms = _STAFF_PERMS.get(action)
+    if not perms or not _is_active_user(user):
+        return False
+    if any(permissions.has_perm_in(user, perm, case.org_unit) for perm in perms):
+        return True
+    if action in _TASK_UNIT_ACTIONS:
+        units = {task.org_unit for task in case.tasks.select_related("org_unit")}
+        return any(permissions.has_perm_in(user, perm, unit) for unit in units for perm in perms)
+    return False
+
+
+def access_case(user, number: str, action: str = "view") -> Case:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown case action {action!r}")
+    if not _is_active_user(user) or not number:
+        raise _not_found()
+    case = (
+        Case.objects.select_related(
+            "org_unit",
+            "org_unit__parent",
+            "implementation",
+            "item_version",
+            "item_version__item",
+            "applicant",
+            "company",
+        )
+        .filter(number=str(number).strip())
+        .first()
+    )
+    if case is None:
+        raise _not_found()
+    if action == "apply":
+        allowed = is_applicant_side(user, case, "apply")
+    elif action == "view":
+        allowed = is_applicant_side(user, case, None) or staff_may(user, case, "view")
+    else:
+        allowed = staff_may(user, case, action)
+    if not allowed:
+        raise _not_found()
+    return case
+
+
+def cases_of_applicant(user) -> QuerySet[Case]:
+    """The user's own cases (drafts included), newest first."""
+    if not _is_active_user(user):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(applicant=user)
+        .select_related("item_version__item", "org_unit", "org_unit__parent")
+        .order_by("-created_at", "-id")
+    )
