@@ -225,3 +225,20 @@ class ThemeService(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CatalogRevision(models.Model):
+    """One row whose ``token`` changes (in the same transaction) whenever published catalogue
+    data changes: publication, withdrawal, implementation edits, imports. The search index
+    (``tongban.catalog.search``) is rebuilt when the token it was built from is stale, so
+    every process sees a publication right after it commits."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("目录修订标记")
+        verbose_name_plural = _("目录修订标记")
+
+    def __str__(self) -> str:
+        return self.token
