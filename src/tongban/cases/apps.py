@@ -23,3 +23,8 @@ class CasesConfig(AppConfig):
         for module in ("tongban.cases.services.applications",):
             if importlib.util.find_spec(module) is not None:
                 importlib.import_module(module)
+        # 好差评: the rectification permission and the catalogue's rating provider.
+        import tongban.cases.permissions_evaluation  # noqa: F401
+        from tongban.cases import ratings
+
+        ratings.register()

@@ -161,3 +161,18 @@ def test_item_rating_without_ratings(gz_market_dept):
     summary = item_rating(make_item(gz_market_dept).item)
     assert summary.count == 0
     assert summary.average is None and summary.good_rate is None
+
+
+def test_catalogue_rating_provider_is_registered(citizen, gz_market_dept):
+    from tongban.catalog.ratings import item_rating as catalogue_item_rating
+
+    implementation = make_item(gz_market_dept)
+    assert catalogue_item_rating(implementation.item) is None
+    for level in (5, 2):
+        case = make_case(citizen, gz_market_dept, implementation=implementation)
+        rate_case(case, actor=citizen, level=level, tags=[], comment="原因")
+    assert catalogue_item_rating(implementation.item) == {
+        "count": 2,
+        "average": 3.5,
+        "good_rate": 0.5,
+    }
