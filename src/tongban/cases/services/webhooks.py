@@ -269,7 +269,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with _opener.open(request, timeout=timeout_seconds()) as response:
+        with _opener.open(request, timeout=timeout_seconds()) as response:  # noqa: S310 - http(s) only
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
