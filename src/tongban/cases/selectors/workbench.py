@@ -316,10 +316,12 @@ def queue_page(
 
 # --- the case page ---------------------------------------------------------------------------
 def case_history(case: Case) -> QuerySet[AuditEvent]:
-    """Audit events of the case, oldest first."""
-    return AuditEvent.objects.filter(target_type=CASE_TARGET_TYPE, target_id=str(case.pk)).order_by(
-        "seq"
-    )
+    """Audit events of the case and of its review tasks, oldest first."""
+    task_ids = [str(pk) for pk in case.tasks.values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(target_type=CASE_TARGET_TYPE, target_id=str(case.pk))
+        | Q(target_type=TASK_TARGET_TYPE, target_id__in=task_ids)
+    ).order_by("seq")
 
 
 def case_tasks(case: Case) -> QuerySet[CaseTask]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongban.cases.selectors import workbench as wb
@@ -36,9 +35,10 @@ def batch_accept(numbers: list[str], *, actor) -> list[BatchResult]:
     results = []
     for number in numbers:
         try:
-            with transaction.atomic():
-                case = wb.access_workbench_case(actor, number)
-                case = lifecycle.accept_case(case, actor=actor)
+            # accept_case runs in its own transaction (and audits a refusal after rolling
+            # back): no outer atomic block here, or the refusal's audit would roll back too.
+            case = wb.access_workbench_case(actor, number)
+            case = lifecycle.accept_case(case, actor=actor)
         except DomainError as exc:
             results.append(
                 BatchResult(
