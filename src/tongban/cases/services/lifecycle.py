@@ -310,8 +310,11 @@ def accept_case(case: Case, *, actor) -> Case:
             )
         eligibility.store_results(fresh, results)
         fresh.accepted_at = timezone.now()
-        fresh.legal_days = fresh.implementation.legal_days
-        fresh.promised_days = min(fresh.implementation.promised_days, fresh.legal_days)
+        if clock.is_immediate(fresh):  # 即办件: concluded on the acceptance day
+            fresh.legal_days = fresh.promised_days = 0
+        else:
+            fresh.legal_days = fresh.implementation.legal_days
+            fresh.promised_days = min(fresh.implementation.promised_days, fresh.legal_days)
         fresh.paused_working_days = 0
         clock.set_deadlines(fresh)
         created = workflow.create_tasks(fresh)

@@ -267,7 +267,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with _opener.open(request, timeout=timeout_seconds()) as response:  # noqa: S310 - http(s) only
             return response.status, ""
