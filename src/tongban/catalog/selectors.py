@@ -12,6 +12,7 @@ Who maintains an item (``catalog.manage_item``):
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tongban.catalog.errors import Errors
@@ -101,6 +102,14 @@ def get_implementation(pk: int) -> Implementation:
     if impl is None:
         raise NotFound(Errors.NOT_FOUND, _("未找到该实施清单。"))
     return impl
+
+
+def apply_url(implementation_id: int) -> str:
+    """Where "在线办理" leads for an implementation (the applications pages)."""
+    try:
+        return reverse("my_cases:start", args=[implementation_id])
+    except NoReverseMatch:
+        return f"/my/cases/new/{implementation_id}/"
 
 
 def department_names() -> list[str]:
