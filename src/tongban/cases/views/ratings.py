@@ -18,7 +18,7 @@ from tongban.core.exceptions import DomainError
 def applicant_case_url(case) -> str:
     """The applicant's case page, when the applications pages are installed."""
     try:
-        return reverse("my_cases:case_detail", args=[case.number])
+        return reverse("my_cases:detail", args=[case.number])
     except NoReverseMatch:
         return ""
 
