@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tongban.cases.views import console as views
 
 app_name = "cases_console"
-urlpatterns: list = []
+urlpatterns = [
+    path("deadlines/", views.deadline_status, name="deadline_status"),
+]

@@ -118,13 +118,16 @@ def remaining_working_days(case: Case, today: date | None = None) -> int | None:
     return working_days_between(_clock_today(case, today), case.promised_deadline)
 
 
-def deadline_light(case: Case, today: date | None = None) -> str | None:
-    remaining = remaining_working_days(case, today)
+def light_for(remaining: int | None, promised_days: int | None) -> str | None:
     if remaining is None:
         return None
     if remaining < 0:
         return "red"
-    limit = case.promised_days or 0
+    limit = promised_days or 0
     if limit and (limit - remaining) * WARNING_RATIO[1] >= limit * WARNING_RATIO[0]:
         return "yellow"
     return "green"
+
+
+def deadline_light(case: Case, today: date | None = None) -> str | None:
+    return light_for(remaining_working_days(case, today), case.promised_days)
