@@ -59,7 +59,9 @@ MESSAGES = {
     ApplicationError.MATERIALS_MISSING: _("还有必需的申请材料未提交"),
     ApplicationError.FILE_EMPTY: _("文件为空，请重新选择"),
     ApplicationError.FILE_TOO_LARGE: _("文件过大"),
-    ApplicationError.FILE_TYPE_NOT_ALLOWED: _("只能上传 PDF、JPG、PNG 或 OFD 文件（按文件内容识别）"),
+    ApplicationError.FILE_TYPE_NOT_ALLOWED: _(
+        "只能上传 PDF、JPG、PNG 或 OFD 文件（按文件内容识别）"
+    ),
     ApplicationError.WALLET_UNAVAILABLE: _("电子证照服务暂不可用，请上传材料"),
     ApplicationError.LICENCE_NOT_ACCEPTED: _("该材料不能使用电子证照代替"),
     ApplicationError.LICENCE_NOT_FOUND: _("您的证照夹中没有该证照"),

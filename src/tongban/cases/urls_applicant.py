@@ -19,7 +19,9 @@ urlpatterns = [
         views.licence_attach,
         name="licence_attach",
     ),
-    path("materials/<int:material_id>/download/", views.material_download, name="material_download"),
+    path(
+        "materials/<int:material_id>/download/", views.material_download, name="material_download"
+    ),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/correct/", views.case_correct, name="correct"),
     path("<str:number>/withdraw/", views.case_withdraw, name="withdraw"),

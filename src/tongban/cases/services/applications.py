@@ -409,7 +409,9 @@ def _merge_values(case, form_values: dict, *, actor) -> tuple[dict, list[str]]:
         if data[name] != {"value": value, "source": APPLICANT}:
             changed.append(name)
         data[name] = {"value": value, "source": APPLICANT}
-    changed += [n for n in data if (case.form_data or {}).get(n, {}) != data[n] and n not in changed]
+    changed += [
+        n for n in data if (case.form_data or {}).get(n, {}) != data[n] and n not in changed
+    ]
     return data, changed
 
 
@@ -437,7 +439,7 @@ def _check_complete(case, data: dict) -> None:
 # --- writes ----------------------------------------------------------------------------------
 def _lock(case) -> Case:
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("implementation__item", "item_version", "org_unit", "company")
         .get(pk=case.pk)
     )
@@ -614,9 +616,7 @@ def _material_of(case, material):
 
 
 def _replace_current(case, material, now) -> list[int]:
-    previous = list(
-        case.materials.current().filter(material=material).values_list("pk", flat=True)
-    )
+    previous = list(case.materials.current().filter(material=material).values_list("pk", flat=True))
     if previous:
         CaseMaterial.objects.filter(pk__in=previous).update(replaced_at=now)
     return previous

@@ -15,26 +15,67 @@ from tongban.core.models import AuditEvent
 from tongban.registries.models import LegalEntity, Person
 
 PERSON_SCHEMA = [
-    {"name": "applicant_name", "label": "经营者姓名", "type": "text", "required": True,
-     "source": "person.name"},
-    {"name": "id_number", "label": "身份证号码", "type": "text", "required": True,
-     "source": "person.id_number"},
-    {"name": "gender", "label": "性别", "type": "text", "required": False,
-     "source": "person.gender"},
-    {"name": "shop_name", "label": "个体户名称", "type": "text", "required": True, "source": "",
-     "max_length": 30},
-    {"name": "employees", "label": "从业人数", "type": "number", "required": False,
-     "source": ""},
-    {"name": "form_kind", "label": "组成形式", "type": "choice", "required": True, "source": "",
-     "choices": ["个人经营", "家庭经营"]},
+    {
+        "name": "applicant_name",
+        "label": "经营者姓名",
+        "type": "text",
+        "required": True,
+        "source": "person.name",
+    },
+    {
+        "name": "id_number",
+        "label": "身份证号码",
+        "type": "text",
+        "required": True,
+        "source": "person.id_number",
+    },
+    {
+        "name": "gender",
+        "label": "性别",
+        "type": "text",
+        "required": False,
+        "source": "person.gender",
+    },
+    {
+        "name": "shop_name",
+        "label": "个体户名称",
+        "type": "text",
+        "required": True,
+        "source": "",
+        "max_length": 30,
+    },
+    {"name": "employees", "label": "从业人数", "type": "number", "required": False, "source": ""},
+    {
+        "name": "form_kind",
+        "label": "组成形式",
+        "type": "choice",
+        "required": True,
+        "source": "",
+        "choices": ["个人经营", "家庭经营"],
+    },
 ]
 COMPANY_SCHEMA = [
-    {"name": "company_name", "label": "企业名称", "type": "text", "required": True,
-     "source": "entity.name"},
-    {"name": "legal_rep", "label": "法定代表人", "type": "text", "required": True,
-     "source": "entity.legal_rep_name"},
-    {"name": "agent_name", "label": "经办人", "type": "text", "required": True,
-     "source": "person.name"},
+    {
+        "name": "company_name",
+        "label": "企业名称",
+        "type": "text",
+        "required": True,
+        "source": "entity.name",
+    },
+    {
+        "name": "legal_rep",
+        "label": "法定代表人",
+        "type": "text",
+        "required": True,
+        "source": "entity.legal_rep_name",
+    },
+    {
+        "name": "agent_name",
+        "label": "经办人",
+        "type": "text",
+        "required": True,
+        "source": "person.name",
+    },
     {"name": "plan", "label": "变更事项", "type": "textarea", "required": True, "source": ""},
 ]
 VALID_VALUES = {"shop_name": "张三便利店", "employees": 3, "form_kind": "个人经营"}
@@ -72,11 +113,17 @@ def make_item(org_unit, *, schema=None, audience=Audience.NATURAL, materials=Non
     for position, (name, required, licence) in enumerate(
         materials
         if materials is not None
-        else [("个体工商户登记申请书", True, ""), ("经营者身份证明", True, "resident-id"),
-              ("其他材料", False, "")]
+        else [
+            ("个体工商户登记申请书", True, ""),
+            ("经营者身份证明", True, "resident-id"),
+            ("其他材料", False, ""),
+        ]
     ):
         Material.objects.create(
-            version=version, position=position, name=name, required=required,
+            version=version,
+            position=position,
+            name=name,
+            required=required,
             licence_type_key=licence,
         )
     return implementation
@@ -135,7 +182,7 @@ def snapshot(case=None):
 
 
 @pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
+def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.PRIVATE_MEDIA_ROOT
@@ -171,8 +218,13 @@ def wallet():
             self.calls.append((user.pk, licence_type_key))
             if licence_type_key != "resident-id":
                 return []
-            return [{"ref": f"LIC-{user.pk}-1", "name": "居民身份证（电子证照）",
-                     "issued_on": "2020-01-01"}]
+            return [
+                {
+                    "ref": f"LIC-{user.pk}-1",
+                    "name": "居民身份证（电子证照）",
+                    "issued_on": "2020-01-01",
+                }
+            ]
 
     provider = FakeWallet()
     applications.register_wallet_provider(provider)

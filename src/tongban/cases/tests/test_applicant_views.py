@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from _applicant shadow their names)
 """The applicant's pages under /my/cases/: start, fill in (autosave), upload, submit, track,
 correct, withdraw, download — and outsiders getting 404 with nothing changed."""
 
@@ -17,7 +18,7 @@ from tongban.cases.tests._applicant import (  # noqa: F401 (fixtures)
     make_item,
     material,
     person,
-    private_root,
+    private_media,
     snapshot,
     upload,
     wallet,
@@ -182,7 +183,10 @@ def test_outsider_cannot_see_or_edit_a_draft(draft, outsider, other_city_clerk):
         client = client_for(user)
         assert client.get(edit_url(draft)).status_code == 404
         assert client.post(edit_url(draft), form_post(draft, action="save")).status_code == 404
-        url = reverse("my_cases:material_upload", args=[draft.pk, material(draft.implementation, "其他材料").pk])
+        url = reverse(
+            "my_cases:material_upload",
+            args=[draft.pk, material(draft.implementation, "其他材料").pk],
+        )
         assert client.post(url, {"m0-file": upload(PDF)}).status_code == 404
     assert snapshot(draft) == before
 
@@ -281,7 +285,9 @@ def test_detail_page_timeline(draft, citizen):
 def test_detail_is_404_for_outsiders(draft, citizen, outsider, other_city_clerk):
     case = submitted(draft, citizen)
     for user in (outsider, other_city_clerk):
-        assert client_for(user).get(reverse("my_cases:detail", args=[case.number])).status_code == 404
+        assert (
+            client_for(user).get(reverse("my_cases:detail", args=[case.number])).status_code == 404
+        )
 
 
 def test_correction_page_flow(draft, citizen, clerk):

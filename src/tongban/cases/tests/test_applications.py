@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from _applicant shadow their names)
 """Applying: drafts, pre-filling from the registries, forged values, submission, refusals."""
 
 import datetime
@@ -19,7 +20,7 @@ from tongban.cases.tests._applicant import (  # noqa: F401 (fixtures)
     make_person,
     material,
     person,
-    private_root,
+    private_media,
     snapshot,
     upload,
     wallet,
@@ -273,7 +274,9 @@ def test_agent_scope_revoked_after_the_draft_blocks_saving(company_item, company
 
 # --- submission ------------------------------------------------------------------------------
 def test_submit_requires_required_fields_and_materials(draft, citizen):
-    err = refused("field_required", applications.submit_application, draft, actor=citizen, case=draft)
+    err = refused(
+        "field_required", applications.submit_application, draft, actor=citizen, case=draft
+    )
     assert err.field == "shop_name"
     applications.save_draft(draft, dict(VALID_VALUES), actor=citizen)
     err = refused(
@@ -330,7 +333,9 @@ def test_bad_idempotency_key_is_refused(draft, citizen):
 def test_outsider_cannot_submit(draft, outsider, citizen):
     applications.save_draft(draft, dict(VALID_VALUES), actor=citizen)
     fill_materials(draft, citizen)
-    refused("application_not_found", applications.submit_application, draft, actor=outsider, case=draft)
+    refused(
+        "application_not_found", applications.submit_application, draft, actor=outsider, case=draft
+    )
 
 
 def _submitted(draft, citizen):
@@ -342,8 +347,12 @@ def _submitted(draft, citizen):
 def test_draft_cannot_be_edited_after_submission(draft, citizen):
     case = _submitted(draft, citizen)
     refused(
-        "application_not_editable", applications.save_draft, case, {"shop_name": "x"},
-        actor=citizen, case=case,
+        "application_not_editable",
+        applications.save_draft,
+        case,
+        {"shop_name": "x"},
+        actor=citizen,
+        case=case,
     )
 
 
@@ -395,7 +404,12 @@ def test_without_wallet_only_uploads_are_offered(draft, citizen):
     m = material(draft.implementation, "经营者身份证明")
     assert applications.wallet_licences(citizen, m) == []
     refused(
-        "wallet_unavailable", applications.attach_licence, draft, m, "LIC-1", actor=citizen,
+        "wallet_unavailable",
+        applications.attach_licence,
+        draft,
+        m,
+        "LIC-1",
+        actor=citizen,
         case=draft,
     )
 
@@ -417,8 +431,13 @@ def test_attach_licence_records_consent(draft, citizen, wallet):
 def test_licence_refusals(draft, citizen, wallet):
     id_material = material(draft.implementation, "经营者身份证明")
     refused(
-        "licence_not_found", applications.attach_licence, draft, id_material, "LIC-999",
-        actor=citizen, case=draft,
+        "licence_not_found",
+        applications.attach_licence,
+        draft,
+        id_material,
+        "LIC-999",
+        actor=citizen,
+        case=draft,
     )
     refused(
         "licence_not_accepted",

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from _applicant shadow their names)
 """Uploads: type by content, size limit, empty files, SM3, private storage, replacement."""
 
 from pathlib import Path
@@ -17,7 +18,7 @@ from tongban.cases.tests._applicant import (  # noqa: F401 (fixtures)
     material,
     ofd_bytes,
     person,
-    private_root as private_root_fixture,
+    private_media,
     snapshot,
     upload,
 )
@@ -155,9 +156,9 @@ def test_replacing_keeps_the_old_row(draft, citizen):
     assert list(CaseMaterial.objects.current().filter(case=draft)) == [second]
     assert applications.current_materials(draft)[_id_material(draft).pk] == second
     assert private_storage().exists(first.file.name)  # kept for the record
-    assert AuditEvent.objects.filter(event_type="cases.material_uploaded").order_by("seq").last().data[
-        "replaced"
-    ] == [first.pk]
+    assert AuditEvent.objects.filter(event_type="cases.material_uploaded").order_by(
+        "seq"
+    ).last().data["replaced"] == [first.pk]
 
 
 def test_private_root_inside_media_root_is_refused(settings, tmp_path):

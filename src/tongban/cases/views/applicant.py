@@ -257,9 +257,7 @@ def material_upload(request, pk, material_id):
     try:
         if not form.is_valid():
             raise DomainError("file_empty", "请选择要上传的文件", "file")
-        applications.attach_upload(
-            case, material, form.cleaned_data["file"], actor=request.user
-        )
+        applications.attach_upload(case, material, form.cleaned_data["file"], actor=request.user)
     except DomainError as exc:
         if exc.status == 404:
             raise
