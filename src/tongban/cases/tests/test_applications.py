@@ -448,3 +448,21 @@ def test_licence_refusals(draft, citizen, wallet):
         actor=citizen,
         case=draft,
     )
+
+
+def test_catalogue_importer_forms_work_end_to_end(gz_market_dept, citizen, person):
+    """The forms the catalogue importer writes (id_number/mobile/uscc/textarea types)."""
+    from tongban.catalog.importer import form_schema_for
+
+    schema = form_schema_for({"key": "sole-trader-registration", "audience": Audience.NATURAL})
+    implementation = make_item(gz_market_dept, schema=schema, materials=[])
+    case = applications.start_draft(implementation, actor=citizen)
+    fields = {f["name"]: f for f in applications.application_fields(case, actor=citizen)}
+    assert fields["id_number"]["source_label"] == "政府核验"
+    assert fields["mobile"]["value"] == citizen.mobile and fields["mobile"]["source"] == "registry"
+    assert fields["business_premises"]["source"] == "applicant"
+    refused("field_required", applications.submit_application, case, actor=citizen, case=case)
+    case = applications.submit_application(
+        case, actor=citizen, idempotency_key="imp", form_values={"business_premises": "天河路1号"}
+    )
+    assert case.status == Case.Status.SUBMITTED
