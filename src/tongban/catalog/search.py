@@ -26,6 +26,8 @@ How it works
 
 from __future__ import annotations
 
+import functools
+import heapq
 import logging
 import math
 import re
@@ -62,7 +64,7 @@ QUERY_IN_NAME_BONUS = 60.0
 ALIAS_IN_NAME_BONUS = 30.0
 _WORD_RE = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _tokenizer = None
 _synonyms: dict[str, list[str]] | None = None
 _index: SearchIndex | None = None
@@ -102,6 +104,11 @@ def tokenizer():
     return _tokenizer
 
 
+@functools.lru_cache(maxsize=256)
+def _short_terms(text: str) -> frozenset[str]:
+    return frozenset(terms(text))
+
+
 def terms(text: str) -> set[str]:
     """Index/query terms of ``text``: both jieba cuts, without punctuation and stopwords."""
     text = (text or "").strip().lower()
@@ -137,9 +144,17 @@ class SearchIndex:
     covered_by: dict[str, set[int]] = field(default_factory=dict)
     # division → docs implemented exactly there
     implemented_at: dict[str, set[int]] = field(default_factory=dict)
+    visible: set[int] = field(default_factory=set)  # not withdrawn
+    by_audience: dict[str, set[int]] = field(
+        default_factory=lambda: {"natural": set(), "legal": set()}
+    )
+    zero_visit: set[int] = field(default_factory=set)
+    online: set[int] = field(default_factory=set)
+    name_order: list[int] = field(default_factory=list)
+    name_len: list[int] = field(default_factory=list)
 
-    def add_terms(self, doc: int, text: str, weight: float) -> None:
-        for term in terms(text):
+    def add_terms(self, doc: int, text: str, weight: float, *, repeated: bool = False) -> None:
+        for term in _short_terms(text) if repeated else terms(text):
             postings = self.postings.setdefault(term, {})
             if postings.get(doc, 0.0) < weight:
                 postings[doc] = weight
@@ -169,12 +184,23 @@ def build_index(token: str = "") -> SearchIndex:
         position[item_id] = doc
         index.docs.append(Doc(item_id, name, department, audience, bool(online), visits, withdrawn))
         index.add_terms(doc, name, FIELD_WEIGHTS["name"])
-        index.add_terms(doc, department, FIELD_WEIGHTS["department"])
-        index.add_terms(doc, item_type, FIELD_WEIGHTS["type"])
+        index.add_terms(doc, department, FIELD_WEIGHTS["department"], repeated=True)
+        index.add_terms(doc, item_type, FIELD_WEIGHTS["type"], repeated=True)
         for key in outputs or []:
             if key in licences:
-                index.add_terms(doc, licences[key], FIELD_WEIGHTS["outputs"])
+                index.add_terms(doc, licences[key], FIELD_WEIGHTS["outputs"], repeated=True)
         index.by_department.setdefault(department, set()).add(doc)
+        index.name_len.append(len(name))
+        if not withdrawn:
+            index.visible.add(doc)
+        for group in ("natural", "legal"):
+            if audience in (group, "both"):
+                index.by_audience[group].add(doc)
+        if visits == 0:
+            index.zero_visit.add(doc)
+        if online:
+            index.online.add(doc)
+    index.name_order = sorted(range(len(index.docs)), key=lambda d: index.docs[d].name)
     total = max(len(index.docs), 1)
     index.idf = {term: math.log(1 + total / len(p)) for term, p in index.postings.items()}
     implementations = Implementation.objects.filter(
@@ -212,32 +238,37 @@ def invalidate() -> None:
 
 
 # --- searching ---------------------------------------------------------------------------------
+BONUS_POOL = 500  # name-substring bonuses are applied to the best raw scores only
+
+
 def _division_docs(index: SearchIndex, division: str) -> set[int]:
-    docs = set(index.covered_by.get(division, set()))
+    docs = set(index.covered_by.get(division, ()))
     for above in {division[:4] + "00", division[:2] + "0000"} - {division}:
         docs |= index.implemented_at.get(above, set())
     return docs
 
 
-def _allowed(index, *, audience, department, division, zero_visit, online, include_withdrawn):
-    candidates: set[int] | None = None
+def _candidates(
+    index, *, audience, department, division, zero_visit, online, include_withdrawn
+) -> set[int] | None:
+    """Docs passing the filters (``None``: all docs), by set intersections."""
+    sets = []
+    if not include_withdrawn:
+        sets.append(index.visible)
+    if audience in ("natural", "legal"):
+        sets.append(index.by_audience[audience])
     if department:
-        candidates = set(index.by_department.get(department, set()))
+        sets.append(index.by_department.get(department, set()))
     if division:
-        docs = _division_docs(index, division)
-        candidates = docs if candidates is None else candidates & docs
-
-    def keep(doc_id: int) -> bool:
-        doc = index.docs[doc_id]
-        if doc.withdrawn and not include_withdrawn:
-            return False
-        if audience in ("natural", "legal") and doc.audience not in (audience, "both"):
-            return False
-        if zero_visit and doc.max_visits != 0:
-            return False
-        return not (online and not doc.online)
-
-    return candidates, keep
+        sets.append(_division_docs(index, division))
+    if zero_visit:
+        sets.append(index.zero_visit)
+    if online:
+        sets.append(index.online)
+    if not sets:
+        return None
+    sets.sort(key=len)
+    return sets[0].intersection(*sets[1:])
 
 
 def _query_terms(query: str) -> tuple[dict[str, float], list[str]]:
@@ -265,8 +296,8 @@ def search(
     """Item ids matching ``query`` and the filters, best first (all items by name when the
     query is empty)."""
     index = get_index()
-    query = (query or "").strip()
-    candidates, keep = _allowed(
+    query = (query or "").strip().lower()
+    candidates = _candidates(
         index,
         audience=audience,
         department=department,
@@ -275,33 +306,39 @@ def search(
         online=online,
         include_withdrawn=include_withdrawn,
     )
+    docs = index.docs
     if not query:
-        pool = range(len(index.docs)) if candidates is None else candidates
-        hits = [d for d in pool if keep(d)]
-        hits.sort(key=lambda d: index.docs[d].name)
-        return [index.docs[d].item_id for d in hits]
+        order = index.name_order
+        hits = order if candidates is None else [d for d in order if d in candidates]
+        return [docs[d].item_id for d in hits]
 
-    query_weights, phrases = _query_terms(query.lower())
+    query_weights, phrases = _query_terms(query)
     scores: dict[int, float] = {}
+    get = scores.get
     for term, factor in query_weights.items():
         postings = index.postings.get(term)
         if not postings:
             continue
-        idf = index.idf[term]
+        scale = index.idf[term] * factor
         for doc, weight in postings.items():
-            scores[doc] = scores.get(doc, 0.0) + weight * idf * factor
+            scores[doc] = get(doc, 0.0) + weight * scale
     if not scores:  # nothing segmented matched: plain substring of the name
-        scores = {d: 0.0 for d, doc in enumerate(index.docs) if query in doc.name}
-    results = []
-    for doc_id, score in scores.items():
-        if candidates is not None and doc_id not in candidates:
-            continue
-        if not keep(doc_id):
-            continue
-        name = index.docs[doc_id].name
+        scores = {d: 0.0 for d, doc in enumerate(docs) if query in doc.name}
+    matched = scores.keys() if candidates is None else scores.keys() & candidates
+    if len(matched) > BONUS_POOL:
+        pool = heapq.nlargest(BONUS_POOL, matched, key=scores.__getitem__)
+        rest = sorted(set(matched).difference(pool), key=lambda d: (-scores[d], index.name_len[d]))
+    else:
+        pool, rest = list(matched), []
+    final = {}
+    for doc_id in pool:
+        name = docs[doc_id].name
+        score = scores[doc_id]
         if query in name:
             score += QUERY_IN_NAME_BONUS
-        score += sum(ALIAS_IN_NAME_BONUS for phrase in phrases if phrase in name)
-        results.append((-score, len(name), name, doc_id))
-    results.sort()
-    return [index.docs[doc_id].item_id for *_rest, doc_id in results]
+        for phrase in phrases:
+            if phrase in name:
+                score += ALIAS_IN_NAME_BONUS
+        final[doc_id] = score
+    pool.sort(key=lambda d: (-final[d], index.name_len[d], docs[d].name))
+    return [docs[d].item_id for d in pool] + [docs[d].item_id for d in rest]
