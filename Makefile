@@ -54,5 +54,13 @@ lint: install-dev
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 
+## make messages: regenerate the English catalogue from the Chinese source texts and compile it
+## (needs GNU gettext on the developer's machine; the committed .mo means production does not).
+.PHONY: messages
+messages: install
+	cd src/tongban && $(CURDIR)/$(BIN)/tongban makemessages -l en --add-location=file \
+	  --ignore='.venv/*' --ignore='*/tests/*' --ignore='testing/*'
+	cd src/tongban && $(CURDIR)/$(BIN)/tongban compilemessages -l en --ignore='.venv/*'
+
 clean:
 	rm -rf var
