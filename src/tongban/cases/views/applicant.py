@@ -229,11 +229,9 @@ def case_edit(request, pk):
                 messages.success(request, "草稿已保存")
                 return redirect(_edit_url(case))
         if request.htmx and not submitting:
+            # 200 so that htmx swaps the message in (it ignores 4xx bodies by default).
             return render(
-                request,
-                "cases/partials/_applicant_autosave.html",
-                {"ok": False, "form": form},
-                status=400,
+                request, "cases/partials/_applicant_autosave.html", {"ok": False, "form": form}
             )
         status = 400
     else:
