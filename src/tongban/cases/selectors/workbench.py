@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,14 +204,15 @@ def remaining_and_light(case: Case, today: date | None = None) -> tuple[int | No
     return remaining, _light_from_remaining(remaining, case.promised_days)
 
 
-def light_q(light: str, today: date | None = None) -> Q:
+def light_q(light: str, today: date | None = None, *, base: QuerySet | None = None) -> Q:
     """Cases whose deadline light is ``light`` (the SQL form of ``deadline_light``).
 
     Running clocks (审查中) are a date comparison: red when a working day has passed since
     the promised deadline; yellow when at most ⌊P/5⌋ working days are left for a limit of P
     (80 % used) — one date threshold per distinct limit, a handful of values. Frozen clocks
     (paused or decided, few at any time) are computed one by one from their pause or decision
-    day and enter as a list of ids.
+    day, within ``base`` (the queue being filtered), and enter as a list of ids: the cost of
+    this filter grows with the number of such cases in reach, not with all cases.
     """
     today = today or timezone.localdate()
     last_working_day = _working_day_on_or_before(today)
@@ -236,14 +237,33 @@ def light_q(light: str, today: date | None = None) -> Q:
             yellow |= Q(promised_days=limit, promised_deadline__lt=first_green)
         condition = not_red & (yellow if light == "yellow" else ~yellow)
     frozen = (
-        Case.objects.filter(
+        (base if base is not None else Case.objects.all())
+        .filter(
             status__in=[s for s in LIGHT_STATUSES if s != Status.IN_REVIEW],
             promised_deadline__isnull=False,
         )
-        .only("pk", "status", "promised_deadline", "promised_days", "decided_at")
-        .prefetch_related(_open_pauses())
+        .order_by()
+        .annotate(
+            pause_started_at=Subquery(
+                ClockPause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+                .order_by("-started_at")
+                .values("started_at")[:1]
+            )
+        )
+        .values_list(
+            "pk", "status", "promised_deadline", "promised_days", "decided_at", "pause_started_at"
+        )
     )
-    frozen_ids = [c.pk for c in frozen if remaining_and_light(c, today)[1] == light]
+    frozen_ids = []
+    for pk, status, deadline, limit, decided_at, pause_started_at in frozen:
+        clock_today = today
+        if status in PAUSED_STATUSES and pause_started_at:
+            clock_today = min(today, timezone.localdate(pause_started_at))
+        elif status in (Status.APPROVED, Status.DENIED) and decided_at:
+            clock_today = min(today, timezone.localdate(decided_at))
+        remaining = calendar.working_days_between(clock_today, deadline)
+        if _light_from_remaining(remaining, limit) == light:
+            frozen_ids.append(pk)
     return condition | Q(pk__in=frozen_ids)
 
 
@@ -275,7 +295,7 @@ def queue(user, filters: QueueFilters | None = None) -> QuerySet[Case]:
     if filters.submitted_to:
         cases = cases.filter(submitted_at__lt=_day_start(filters.submitted_to + timedelta(days=1)))
     if filters.light in LIGHTS:
-        cases = cases.filter(light_q(filters.light))
+        cases = cases.filter(light_q(filters.light, base=cases))
     if filters.q:
         cases = cases.filter(search_q(filters.q))
     if filters.sort == SORT_NEWEST:
