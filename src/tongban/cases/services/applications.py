@@ -283,11 +283,19 @@ def prefill(implementation, *, actor, company=None) -> dict:
 
 
 def application_fields(case, *, actor) -> list[dict]:
-    """The form of ``case`` for display: each schema entry with its current ``value``,
-    ``source`` and ``source_label`` (registry values read afresh)."""
+    """The form of ``case`` for display: each schema entry with its ``value``, ``source``
+    and ``source_label`` — for a draft with registry values read afresh, afterwards as
+    submitted."""
     schema = list(case.item_version.form_schema or [])
-    registry = registry_values(schema, user=actor, company=case.company)
-    state = _fields_state(schema, case.form_data or {}, registry)
+    if case.status == Case.Status.DRAFT:
+        registry = registry_values(schema, user=actor, company=case.company)
+        state = _fields_state(schema, case.form_data or {}, registry)
+    else:  # what was submitted, as submitted
+        stored = case.form_data or {}
+        state = {
+            spec["name"]: stored.get(spec["name"]) or {"value": "", "source": APPLICANT}
+            for spec in schema
+        }
     fields = []
     for spec in schema:
         entry = dict(spec)

@@ -466,3 +466,14 @@ def test_catalogue_importer_forms_work_end_to_end(gz_market_dept, citizen, perso
         case, actor=citizen, idempotency_key="imp", form_values={"business_premises": "天河路1号"}
     )
     assert case.status == Case.Status.SUBMITTED
+
+
+def test_submitted_form_shows_what_was_submitted(draft, citizen, person):
+    applications.save_draft(draft, dict(VALID_VALUES), actor=citizen)
+    fill_materials(draft, citizen)
+    case = applications.submit_application(draft, actor=citizen, idempotency_key="shown")
+    person.name = "张三丰"  # the registry changes after submission
+    person.save()
+    fields = {f["name"]: f for f in applications.application_fields(case, actor=citizen)}
+    assert fields["applicant_name"]["value"] == "张三"
+    assert fields["applicant_name"]["source_label"] == "政府核验"
