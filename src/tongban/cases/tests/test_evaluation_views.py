@@ -103,3 +103,12 @@ def test_list_shows_concluded_cases_only(client, citizen, outsider, gz_market_de
     body = client.get(reverse("ratings:rating_list")).content.decode()
     assert concluded.number in body and "去评价" in body
     assert in_review.number not in body and someone_else.number not in body
+
+
+def test_applicant_case_page_links_the_rating(client, citizen, gz_market_dept, concluded):
+    client.force_login(citizen)
+    page = client.get(reverse("my_cases:detail", args=[concluded.number])).content.decode()
+    assert _url(concluded) in page
+    in_review = make_case(citizen, gz_market_dept, status=Case.Status.IN_REVIEW)
+    page = client.get(reverse("my_cases:detail", args=[in_review.number])).content.decode()
+    assert _url(in_review) not in page

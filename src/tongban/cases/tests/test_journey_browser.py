@@ -218,15 +218,18 @@ def test_citizen_applies_corrects_gets_approved_and_rates_badly(
     assert Case.objects.get(pk=case.pk).status == Case.Status.CONCLUDED
 
     # 8. The citizen rates the result: 不满意, 时间长.
-    page.goto("/my/ratings/")
-    fits_phone(page)
-    page.locator("#rating-list li", has_text=number).get_by_role("link", name="去评价").click()
+    page.goto(f"/my/cases/{number}/")
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "concluded")
+    page.get_by_role("link", name="评价本次办理（好差评）").click()
     page.get_by_role("radio", name="★★☆☆☆ 不满意", exact=True).check()
     page.get_by_role("checkbox", name="时间长").check()
     page.get_by_label("评价内容（选填）").fill("补正来回两次，希望一次说清楚")
     fits_phone(page)
     page.get_by_role("button", name="提交评价").click()
     expect(page.locator("#my-rating")).to_contain_text("不满意")
+    page.goto("/my/ratings/")
+    expect(page.locator("#rating-list li", has_text=number)).to_contain_text("不满意")
+    fits_phone(page)
     evaluation = Evaluation.objects.get(case=case)
     assert evaluation.level == Evaluation.Level.DISSATISFIED and evaluation.tags == ["时间长"]
 
