@@ -103,7 +103,11 @@ def _require_draft(version: ItemVersion) -> None:
 
 
 def _lock_version(version: ItemVersion) -> ItemVersion:
-    return ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    return (
+        ItemVersion.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=version.pk)
+    )
 
 
 def _check_days(legal_days, promised_days) -> tuple[int, int]:
@@ -628,7 +632,7 @@ def update_implementation_limits(
     _check_manage_implementation(actor, impl)
     with transaction.atomic():
         impl = (
-            Implementation.objects.select_for_update()
+            Implementation.objects.select_for_update(of=("self",))
             .select_related("item__current_version", "org_unit")
             .get(pk=impl.pk)
         )
@@ -649,7 +653,11 @@ def update_implementation_limits(
 def set_implementation_active(impl: Implementation, *, actor, active: bool) -> Implementation:
     _check_manage_implementation(actor, impl)
     with transaction.atomic():
-        impl = Implementation.objects.select_for_update().select_related("org_unit").get(pk=impl.pk)
+        impl = (
+            Implementation.objects.select_for_update(of=("self",))
+            .select_related("org_unit")
+            .get(pk=impl.pk)
+        )
         old = impl.is_active
         impl.is_active = bool(active)
         impl.save(update_fields=["is_active"])

@@ -153,3 +153,32 @@ def test_basic_code_is_stable():
     )
     assert basic_code_for("a", "行政许可").startswith("4401")
     assert len(basic_code_for("a", "公共服务")) == 14
+
+
+def test_import_command(province_units):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import_catalog", stdout=out)
+    assert "items: 45 (45 created)" in out.getvalue()
+    event = AuditEvent.objects.get(event_type="catalog.catalog_imported")
+    assert event.actor_name == "import_catalog"
+
+
+def test_bad_data_file_is_refused(tmp_path, settings, db):
+    from tongban.catalog.errors import Errors
+    from tongban.core.exceptions import DomainError
+
+    (tmp_path / "licence-types.yaml").write_text("- {key: resident-id, name: 居民身份证}\n")
+    (tmp_path / "service-items.yaml").write_text(
+        "- {key: x, name: 测试, department: 民政局, level: county, type: 行政许可,"
+        " audience: natural, handling: 承诺件, legal_days: 5, promised_days: 9,"
+        " max_visits: 0, fee: 0, materials: [], outputs: [no-such]}\n"
+    )
+    settings.SHARED_DATA_DIR = tmp_path
+    with pytest.raises(DomainError) as exc:
+        import_catalog()
+    assert exc.value.code == Errors.IMPORT_DATA_INVALID
+    assert ServiceItem.objects.count() == 0
