@@ -35,6 +35,9 @@ SITE_URL = env("TONGBAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MASTER_KEY = env_secret("TONGBAN_MASTER_KEY", DEMO_MASTER_KEY)
 MASTER_KEYS_OLD = env_list("TONGBAN_MASTER_KEYS_OLD")
 
+# 好差评: a bad rating opens a rectification due within this many working days.
+RECTIFICATION_WORKING_DAYS = env_int("TONGBAN_RECTIFICATION_WORKING_DAYS", 15)
+
 # Early pilot USCCs that fail the checksum yet were issued (GB 32100 pitfall).
 USCC_ALLOWLIST = env_list("TONGBAN_USCC_ALLOWLIST")
 # Check-character algorithm of GB/T 36904 licence identifiers (unconfirmed: mod37_36 | mod37_2).
