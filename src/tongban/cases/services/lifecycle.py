@@ -155,7 +155,8 @@ def _apply(case: Case, new_status: str, *, actor, event_type: str, notify: str |
 def _sync(original, fresh):
     """Let the caller's instance reflect the committed row."""
     if original is not fresh:
-        original.refresh_from_db()
+        for field in type(fresh)._meta.concrete_fields:
+            setattr(original, field.attname, getattr(fresh, field.attname))
     return original
 
 
