@@ -159,6 +159,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env("TONGBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Case materials and other private files: never under MEDIA_ROOT, served only through views
+# that check access.
+PRIVATE_MEDIA_ROOT = Path(env("TONGBAN_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+CASE_UPLOAD_MAX_BYTES = env_int("TONGBAN_CASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
