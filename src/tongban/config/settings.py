@@ -35,6 +35,14 @@ SITE_URL = env("TONGBAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MASTER_KEY = env_secret("TONGBAN_MASTER_KEY", DEMO_MASTER_KEY)
 MASTER_KEYS_OLD = env_list("TONGBAN_MASTER_KEYS_OLD")
 
+# Unified case number (办件编号); the national format is unconfirmed. Fields: division, date,
+# seq (daily sequence per division), check (ISO 7064 MOD 11-2 over what precedes it).
+CASE_NUMBER_FORMAT = env("TONGBAN_CASE_NUMBER_FORMAT", "{division}{date:%y%m%d}{seq:07d}{check}")
+# Webhooks to department systems: attempts before giving up, timeout (s), https-only targets.
+CASES_WEBHOOK_MAX_ATTEMPTS = env_int("TONGBAN_CASES_WEBHOOK_MAX_ATTEMPTS", 6)
+CASES_WEBHOOK_TIMEOUT = env_int("TONGBAN_CASES_WEBHOOK_TIMEOUT", 5)
+CASES_WEBHOOK_REQUIRE_HTTPS = env_bool("TONGBAN_CASES_WEBHOOK_REQUIRE_HTTPS", PRODUCTION)
+
 # 好差评: a bad rating opens a rectification due within this many working days.
 RECTIFICATION_WORKING_DAYS = env_int("TONGBAN_RECTIFICATION_WORKING_DAYS", 15)
 
@@ -182,6 +190,7 @@ TASKS = {
 # `tongban worker` enqueues these periodically: {"dotted.path.to.task": seconds}.
 PERIODIC_TASKS = {
     "tongban.core.tasks.sign_audit_chain_head": 3600,  # signs at most once a day
+    "tongban.cases.tasks.retry_webhook_deliveries": 60,
 }
 WORKER_HEARTBEAT_MAX_AGE = env_int("TONGBAN_WORKER_HEARTBEAT_MAX_AGE", 120)
 
