@@ -1,7 +1,7 @@
 """The demo province: one idempotent seed through the apps' own service functions.
 
-``seed_demo_province()`` builds org units from the shared province data, fills the
-registries, creates the platform key, demo staff and citizens (registered, real-name
+``seed_demo_province()`` builds org units and the service catalogue (45 items with their
+implementations) from the shared province data, fills the registries, creates the platform key, demo staff and citizens (registered, real-name
 verified and bound to their company through the same services a person would use) and the
 demo department system's OIDC client. Running it again changes nothing. It refuses to run
 in production.
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from tongban.catalog.importer import import_catalog
 from tongban.core import calendar, orgunits
 from tongban.core.crypto import keys
 from tongban.core.models import OrgUnit, RoleAssignment
@@ -118,6 +119,7 @@ def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTI
     report = SeedReport()
     result = orgunits.seed_org_units()
     report.add(f"org units: {result}")
+    report.add(f"catalogue: {import_catalog()}")
     calendar.load_calendar_data()
     keys.platform_signing_key()
     registries.ensure_demo_people()
