@@ -33,7 +33,9 @@ class QueueFilterForm(forms.Form):
         label=_("搜索"),
         required=False,
         max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": _("办件编号或申请人"), "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("办件编号或申请人"), "enterkeyhint": "search"}
+        ),
     )
     status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
     item = forms.TypedChoiceField(label=_("事项"), coerce=int, required=False, empty_value=None)
