@@ -1,7 +1,5 @@
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
@@ -10,21 +8,52 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self) -> None:
+        from tongban.cases import ratings
+        from tongban.cases.permissions_evaluation import CASES_HANDLE_RECTIFICATION  # noqa: F401
+        from tongban.cases.services import applications  # noqa: F401  (registers its validator)
         from tongban.cases.services.webhooks import CASES_MANAGE_WEBHOOK
+        from tongban.core import permissions
         from tongban.core.models import RoleAssignment
-        from tongban.core.permissions import register_permissions
+        from tongban.core.views_areas import Tool, register_tool
 
         Role = RoleAssignment.Role
-        register_permissions(
+        permissions.register_permissions(
             {Role.DEPT_ADMIN: [CASES_MANAGE_WEBHOOK], Role.OPERATOR: [CASES_MANAGE_WEBHOOK]}
         )
-        # Modules that plug into the lifecycle hooks (submission validators, output issuers)
-        # register themselves at import time.
-        for module in ("tongban.cases.services.applications",):
-            if importlib.util.find_spec(module) is not None:
-                importlib.import_module(module)
-        # 好差评: the rectification permission and the catalogue's rating provider.
-        import tongban.cases.permissions_evaluation  # noqa: F401
-        from tongban.cases import ratings
-
-        ratings.register()
+        ratings.register()  # 好差评 figures on the catalogue's guide pages
+        register_tool(
+            "workbench",
+            Tool(
+                "workbench_cases:queue",
+                _("办件工作台"),
+                _("受理、审查、办结办件"),
+                permissions.CASES_VIEW_CASE,
+            ),
+        )
+        register_tool(
+            "workbench",
+            Tool(
+                "rectifications:rectification_list",
+                _("差评整改"),
+                _("差评回访、整改与部门评价情况"),
+                permissions.CASES_VIEW_CASE,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "cases_console:deadline_status",
+                _("办理时限监控"),
+                _("各部门办件按时、预警、超期情况"),
+                permissions.CASES_VIEW_CASE,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "webhooks:subscription_list",
+                _("办件状态推送"),
+                _("向部门系统推送办件状态变化（签名、重试）"),
+                CASES_MANAGE_WEBHOOK,
+            ),
+        )

@@ -26,7 +26,7 @@ class Tool:
     simulator: bool = False  # shown only while SIMULATORS_ENABLED
 
 
-WORKBENCH_TOOLS = (
+WORKBENCH_TOOLS = [
     Tool(
         "registries:lookup",
         _("人口/法人查询"),
@@ -39,9 +39,9 @@ WORKBENCH_TOOLS = (
         _("窗口核验办事人身份证件，将账号升级为 L3 实人认证"),
         permissions.IDENTITY_VERIFY_REALNAME,
     ),
-)
+]
 
-CONSOLE_TOOLS = (
+CONSOLE_TOOLS = [
     Tool(
         "staff:staff_list",
         _("工作人员管理"),
@@ -73,7 +73,14 @@ CONSOLE_TOOLS = (
         permissions.IDENTITY_VIEW_SMS_OUTBOX,
         simulator=True,
     ),
-)
+]
+
+
+def register_tool(area: str, tool: Tool) -> None:
+    """Apps built on core add their cards from ``AppConfig.ready`` (core imports no app)."""
+    tools = {"workbench": WORKBENCH_TOOLS, "console": CONSOLE_TOOLS}[area]
+    if tool not in tools:
+        tools.append(tool)
 
 
 @dataclass(frozen=True)
