@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.cases import ratings
-        from tongban.cases.permissions_evaluation import CASES_HANDLE_RECTIFICATION  # noqa: F401
+        from tongban.cases.permissions import CASES_MONITOR_DEADLINES
         from tongban.cases.services import applications  # noqa: F401  (registers its validator)
         from tongban.cases.services.webhooks import CASES_MANAGE_WEBHOOK
         from tongban.core import permissions
@@ -45,7 +45,7 @@ class CasesConfig(AppConfig):
                 "cases_console:deadline_status",
                 _("办理时限监控"),
                 _("各部门办件按时、预警、超期情况"),
-                permissions.CASES_VIEW_CASE,
+                CASES_MONITOR_DEADLINES,
             ),
         )
         register_tool(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.cases.errors_evaluation import Errors
 from tongban.cases.models import Case, Evaluation, Rectification
-from tongban.cases.permissions_evaluation import CASES_HANDLE_RECTIFICATION
+from tongban.cases.permissions import CASES_HANDLE_RECTIFICATION
 from tongban.core import audit, calendar
 from tongban.core.exceptions import DomainError, PermissionDenied
 from tongban.core.permissions import has_perm_in

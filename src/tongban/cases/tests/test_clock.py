@@ -37,7 +37,7 @@ def _accept(implementation, citizen, clerk, day):
         return lifecycle.accept_case(case, actor=clerk)
 
 
-def test_calendar_data_as_expected():
+def test_calendar_data_as_expected(db):
     assert not is_working_day(date(2025, 10, 1)) and not is_working_day(date(2025, 10, 8))
     assert is_working_day(date(2025, 9, 28))  # Sunday, adjusted working day
     assert is_working_day(date(2025, 10, 11))  # Saturday, adjusted working day

@@ -80,10 +80,11 @@ def test_page(client, cases, operator):
     assert "超期" in text and "预警" in text
 
 
-def test_page_outsiders(client, cases, outsider, citizen):
+def test_page_outsiders(client, cases, outsider, citizen, clerk):
     url = reverse("cases_console:deadline_status")
     assert client.get(url).status_code == 302  # anonymous → login
-    for user in (outsider, citizen, StaffFactory(username="no-role")):
+    # a window clerk works cases in the workbench; the monitor is for admins and operators
+    for user in (outsider, citizen, clerk, StaffFactory(username="no-role")):
         client.force_login(user)
         assert client.get(url).status_code == 403
 

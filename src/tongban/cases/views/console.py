@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tongban.cases import selectors
+from tongban.cases.permissions import CASES_MONITOR_DEADLINES
 from tongban.core import permissions
 
-view_cases = permissions.require_perm_page(permissions.CASES_VIEW_CASE)
+monitor_deadlines = permissions.require_perm_page(CASES_MONITOR_DEADLINES)
 
 
 @require_GET
-@view_cases
+@monitor_deadlines
 def deadline_status(request):
     today = timezone.localdate()
     rows = selectors.deadline_status_by_unit(request.user, today)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.cases.forms_evaluation import STARS, CallbackForm, CloseForm
 from tongban.cases.models import Rectification
-from tongban.cases.permissions_evaluation import CASES_HANDLE_RECTIFICATION
+from tongban.cases.permissions import CASES_HANDLE_RECTIFICATION
 from tongban.cases.selectors.evaluation import (
     access_rectification,
     rectifications_for,
