@@ -28,6 +28,7 @@ ROUTERS = [
     ("/registries/", "tongban.registries.api.router"),
     ("/catalog/", "tongban.catalog.api.router"),
     ("/cases/", "tongban.cases.api.router"),
+    ("/licences/", "tongban.licences.api.router"),
 ]
 for prefix, path in ROUTERS:
     api.add_router(prefix, import_string(path))

@@ -43,6 +43,9 @@ CASES_WEBHOOK_MAX_ATTEMPTS = env_int("TONGBAN_CASES_WEBHOOK_MAX_ATTEMPTS", 6)
 CASES_WEBHOOK_TIMEOUT = env_int("TONGBAN_CASES_WEBHOOK_TIMEOUT", 5)
 CASES_WEBHOOK_REQUIRE_HTTPS = env_bool("TONGBAN_CASES_WEBHOOK_REQUIRE_HTTPS", PRODUCTION)
 
+# CJK TrueType font for PDFs (licences, receipts): Debian's fonts-wqy-microhei by default.
+PDF_FONT_PATH = env("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
 # 好差评: a bad rating opens a rectification due within this many working days.
 RECTIFICATION_WORKING_DAYS = env_int("TONGBAN_RECTIFICATION_WORKING_DAYS", 15)
 
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "tongban.registries",
     "tongban.identity",
     "tongban.catalog",
+    "tongban.licences",
     "tongban.cases",
     "tongban.demo",
 ]
