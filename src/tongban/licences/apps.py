@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LicencesConfig(AppConfig):
     name = "tongban.licences"
     label = "licences"
     verbose_name = "电子证照"
+
+    def ready(self) -> None:
+        from tongban.core.views_areas import Tool, register_tool
+        from tongban.licences import permissions
+        # from tongban.licences.services import seals  # noqa: F401  (registers the key field)
+
+        permissions.register()
+        register_tool(
+            "console",
+            Tool(
+                "licences_console:seal_list",
+                _("电子印章"),
+                _("本部门电子印章：制发、暂停、注销、密钥轮换与印章证书"),
+                permissions.LICENCES_MANAGE_SEAL,
+            ),
+        )

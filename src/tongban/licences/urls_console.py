@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+"""Console pages of the licences app, mounted at /console/licences/."""
+
+from django.urls import include, path
 
 app_name = "licences_console"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("tongban.licences.urls_console_issuing")),
+]
