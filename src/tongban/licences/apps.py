@@ -10,7 +10,7 @@ class LicencesConfig(AppConfig):
     def ready(self) -> None:
         from tongban.core.views_areas import Tool, register_tool
         from tongban.licences import permissions
-        # from tongban.licences.services import seals  # noqa: F401  (registers the key field)
+        from tongban.licences.services import seals  # noqa: F401  (registers the key field)
 
         permissions.register()
         register_tool(
