@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self) -> None:
-        from tongban.cases import ratings
+        from tongban.cases import licence_outputs, ratings
         from tongban.cases.permissions import CASES_MONITOR_DEADLINES
         from tongban.cases.services import applications  # noqa: F401  (registers its validator)
         from tongban.cases.services.webhooks import CASES_MANAGE_WEBHOOK
@@ -21,6 +21,7 @@ class CasesConfig(AppConfig):
             {Role.DEPT_ADMIN: [CASES_MANAGE_WEBHOOK], Role.OPERATOR: [CASES_MANAGE_WEBHOOK]}
         )
         ratings.register()  # 好差评 figures on the catalogue's guide pages
+        licence_outputs.register()  # e-licences issued when an approved case concludes
         register_tool(
             "workbench",
             Tool(

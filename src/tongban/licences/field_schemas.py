@@ -233,7 +233,8 @@ SCHEMAS: dict[str, list[dict]] = {
           source="entity.registered_capital"),
         f("established_on", "成立日期", "date", source="entity.established_date"),
         f("address", "住所/经营场所", source="entity.address"),
-        f("business_scope", "经营范围", "textarea", source="entity.business_scope"),
+        f("business_scope", "经营范围", "textarea", required=False,
+          source="entity.business_scope"),
     ],
     "food-business-licence": [
         *_entity("经营者名称", "社会信用代码"),

@@ -266,3 +266,35 @@ def revoke_agent(company: CompanyAccount, authorisation_id: int, *, actor) -> Ag
             data={"uscc": company.uscc, "agent_id": grant.agent_id, "scopes": grant.scopes},
         )
     return grant
+
+
+def bind_new_entity(user, entity, *, actor) -> CompanyAccount:
+    """Bind a registry entity created for ``user`` (its legal representative or operator,
+    e.g. a 个体工商户 registered on the conclusion of the user's application). Unlike
+    ``bind_company`` no real-name level is required here: the registration itself was the
+    check. Audited as ``identity.company_bound``."""
+    if not _user_active(user) or user.kind != User.Kind.NATURAL:
+        raise error(CompanyError.NOT_LEGAL_REP, field="uscc")
+    if not user.id_number or user.id_number.upper() != (entity.legal_rep_id_number or "").upper():
+        raise error(CompanyError.NOT_LEGAL_REP, field="uscc")
+    with transaction.atomic():
+        if CompanyAccount.objects.select_for_update().filter(uscc=entity.uscc).exists():
+            raise error(CompanyError.COMPANY_ALREADY_BOUND, field="uscc")
+        company = CompanyAccount.objects.create(
+            uscc=entity.uscc,
+            name=entity.name,
+            entity_type=str(entity.entity_type or ""),
+            legal_rep=user,
+        )
+        audit.record(
+            "identity.company_bound",
+            actor=actor,
+            target=company,
+            data={
+                "uscc": entity.uscc,
+                "name": company.name,
+                "legal_rep_id": user.pk,
+                "new_entity": True,
+            },
+        )
+    return company
