@@ -5,6 +5,12 @@ implementations) from the shared province data, fills the registries, creates th
 verified and bound to their company through the same services a person would use) and the
 demo department system's OIDC client. Running it again changes nothing. It refuses to run
 in production.
+
+Licences: the licence types are imported, every department that issues licences in the demo
+regions (广州市 and 天河区, 深圳市 and 福田区 — the units implementing an item with an e-licence
+output — and the province departments named by a licence type) gets an electronic seal, and
+a few licences are issued through the issuing service so the demo wallets are not empty:
+李四's company's 营业执照 and 王芳's 居民身份证.
 """
 
 import re
@@ -15,14 +21,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from tongban.catalog.importer import import_catalog
+from tongban.catalog.models import Implementation
 from tongban.core import calendar, orgunits
 from tongban.core.crypto import keys
 from tongban.core.models import OrgUnit, RoleAssignment
 from tongban.identity.models import CompanyAccount, SmsMessage, User
 from tongban.identity.oidc.services import ensure_demo_client
 from tongban.identity.services import accounts, companies, staff
+from tongban.licences.models import HolderType, Licence, LicenceType, Seal
+from tongban.licences.services import issuing, seals
+from tongban.licences.services.types import import_licence_types
 from tongban.registries import services as registries
-from tongban.registries.models import Person
+from tongban.registries.models import LegalEntity, Person
 
 DEMO_PASSWORD = "Tongban#2026"
 DEMO_PERSONS = 10_000
@@ -45,6 +55,13 @@ DEMO_CITIZENS = [
     ("440304198505050020", "李四", "13900139000", "914403047391202117"),
 ]
 NEWCOMER = ("440106199001011235", "张三", "13800138000", "91440106739120115G")
+# Regions whose departments get seals: the demo cities and the districts of the demo people.
+SEAL_DIVISIONS = ("440000", "440100", "440106", "440300", "440304")
+# (licence type key, holder code, issuing division, department): the demo wallets' licences.
+DEMO_LICENCES = [
+    ("business-licence", "914403047391202117", "440300", "市场监督管理局"),
+    ("resident-id", "440106199203150049", "440106", "公安局"),
+]
 
 
 @dataclass
@@ -132,7 +149,78 @@ def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTI
     for id_number, name, mobile, uscc in DEMO_CITIZENS:
         _ensure_citizen(id_number, name, mobile, uscc, report)
     ensure_demo_client()
+    _ensure_licences(report)
     return report
+
+
+# --- licences ---------------------------------------------------------------------------------
+def _seal_units() -> list[OrgUnit]:
+    """Departments in ``SEAL_DIVISIONS`` that implement an item with an e-licence output, and
+    the province departments named by a licence type."""
+    units = {
+        implementation.org_unit.code: implementation.org_unit
+        for implementation in Implementation.objects.select_related(
+            "org_unit", "item__current_version"
+        ).filter(org_unit__division_code__in=SEAL_DIVISIONS)
+        if implementation.item.current_version and implementation.item.current_version.outputs
+    }
+    for department in LicenceType.objects.values_list("department_name", flat=True).distinct():
+        unit = orgunits.department_unit(orgunits.PROVINCE_CODE, department)
+        if unit is not None:
+            units.setdefault(unit.code, unit)
+    return [units[code] for code in sorted(units)]
+
+
+def _licence_fields(licence_type, holder) -> dict:
+    """Face items of a demo licence read from its holder's registry record (the field
+    ``source`` paths ``person.*`` / ``entity.*``; choices as their labels)."""
+    values = {}
+    for spec in licence_type.field_schema or []:
+        kind, _dot, attr = (spec.get("source") or "").partition(".")
+        if kind not in ("entity", "person") or not hasattr(holder, attr):
+            continue
+        display = getattr(holder, f"get_{attr}_display", None)
+        value = display() if display else getattr(holder, attr)
+        if value not in (None, ""):
+            values[spec["name"]] = value
+    return values
+
+
+def _ensure_demo_licence(type_key, holder_code, division_code, department, report) -> None:
+    """Issue one demo licence through the issuing service (the holder's account, when there
+    is one, is found by the service). Skipped when the holder already has one of the type."""
+    licence_type = LicenceType.objects.get(key=type_key)
+    if Licence.objects.filter(licence_type=licence_type, holder_code=holder_code).exists():
+        return
+    if licence_type.holder_type == HolderType.LEGAL:
+        holder = LegalEntity.objects.get(uscc=holder_code)
+    else:
+        holder = Person.objects.get(id_number=holder_code)
+    licence = issuing.issue_licence(
+        licence_type=licence_type,
+        issuer=_staff_unit(division_code, department),
+        holder_type=licence_type.holder_type,
+        holder_name=holder.name,
+        holder_code=holder_code,
+        fields=_licence_fields(licence_type, holder),
+        actor=None,
+        notify=False,
+    )
+    report.add(f"licence {licence_type.name} {licence.identifier}")
+
+
+def _ensure_licences(report: SeedReport) -> None:
+    report.add(f"licence types: {import_licence_types()}")
+    sealed = set(Seal.objects.values_list("org_unit_id", flat=True))
+    created = 0
+    for unit in _seal_units():
+        if unit.pk not in sealed:
+            seals.create_seal(unit, actor=None)
+            created += 1
+    if created:
+        report.add(f"seals: {created}")
+    for type_key, holder_code, division_code, department in DEMO_LICENCES:
+        _ensure_demo_licence(type_key, holder_code, division_code, department, report)
 
 
 def demo_accounts_text(url: str) -> str:
