@@ -60,7 +60,7 @@ def layout(top: str, purpose: str = DEFAULT_PURPOSE) -> SealLayout:
     """Positions of everything in the 200 × 200 box."""
     top = "".join(top.split())[:24] or "电子印章"
     count = len(top)
-    span = min(250.0, 24.0 * count + 20.0)  # degrees covered by the arc text
+    span = min(220.0, 22.0 * count + 10.0)  # degrees covered by the arc text
     size = 26.0 if count <= 8 else max(13.0, 26.0 - (count - 8) * 1.3)
     glyphs = []
     for index, char in enumerate(top):
@@ -83,8 +83,8 @@ def layout(top: str, purpose: str = DEFAULT_PURPOSE) -> SealLayout:
             (round(CENTER + radius * math.cos(angle), 2), round(CENTER + radius * math.sin(angle), 2))
         )
     purpose = "".join(purpose.split())[:12] or DEFAULT_PURPOSE
-    purpose_size = 18.0 if len(purpose) <= 6 else max(11.0, 18.0 - (len(purpose) - 6) * 1.2)
-    return SealLayout(tuple(star), tuple(glyphs), purpose, 146.0, round(purpose_size, 2))
+    purpose_size = 17.0 if len(purpose) <= 6 else max(11.0, 17.0 - (len(purpose) - 6) * 1.2)
+    return SealLayout(tuple(star), tuple(glyphs), purpose, 148.0, round(purpose_size, 2))
 
 
 def _fmt(value: float) -> str:
