@@ -10,8 +10,6 @@ Error codes: ``tongban.licences.errors_verification`` (``invalid_identifier`` an
 carry ``detail``, the precise code of ``tongban.core.codes``: ``invalid_checksum``…).
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import datetime as dt
@@ -19,7 +17,7 @@ import io
 import zipfile
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from tongban.core import permissions
@@ -208,7 +206,7 @@ def create_trusted_issuer(request, payload: TrustedIssuerIn):
         issuer_code=payload.issuer_code,
         actor=request.user,
     )
-    return 201, issuer
+    return Status(201, issuer)
 
 
 @router.post(
