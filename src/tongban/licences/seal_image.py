@@ -80,7 +80,10 @@ def layout(top: str, purpose: str = DEFAULT_PURPOSE) -> SealLayout:
         radius = STAR_OUTER if k % 2 == 0 else STAR_INNER
         angle = math.radians(-90 + 36 * k)
         star.append(
-            (round(CENTER + radius * math.cos(angle), 2), round(CENTER + radius * math.sin(angle), 2))
+            (
+                round(CENTER + radius * math.cos(angle), 2),
+                round(CENTER + radius * math.sin(angle), 2),
+            )
         )
     purpose = "".join(purpose.split())[:12] or DEFAULT_PURPOSE
     purpose_size = 17.0 if len(purpose) <= 6 else max(11.0, 17.0 - (len(purpose) - 6) * 1.2)
@@ -148,13 +151,13 @@ def _pdf_font() -> str:
     from reportlab.pdfbase import pdfmetrics
 
     path = str(getattr(settings, "PDF_FONT_PATH", "") or "")
-    try:
-        from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    try:
         kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
         pdfmetrics.registerFont(TTFont(_FONT_NAME, path, **kwargs))
         _font_name = _FONT_NAME
-    except Exception:  # missing or unreadable font file: use the CID font
+    except (OSError, TTFError):  # no usable font file: use the CID font
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
         pdfmetrics.registerFont(UnicodeCIDFont(_CID_FALLBACK))

@@ -21,7 +21,9 @@ def _check(value, path: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TypeError(f"canonical JSON keys must be str, not {type(key).__name__} at {path}")
+                raise TypeError(
+                    f"canonical JSON keys must be str, not {type(key).__name__} at {path}"
+                )
             _check(item, f"{path}.{key}")
         return
     if isinstance(value, list | tuple):

@@ -117,11 +117,15 @@ def test_tampered_seal_certificate_fails(cert):
     assert signing.check_seal_certificate(tampered)[0] == "bad_seal_certificate"
     flipped = bytearray(cert)
     flipped[-5] ^= 0x01  # inside signedValue
-    assert signing.check_seal_certificate(bytes(flipped))[0] in {"bad_seal_certificate", "malformed"}
+    assert signing.check_seal_certificate(bytes(flipped))[0] in {
+        "bad_seal_certificate",
+        "malformed",
+    }
 
 
 @pytest.mark.parametrize(
-    "junk", [b"", b"\x30\x00", b"garbage", b"\x30\x81\x05abc"],
+    "junk",
+    [b"", b"\x30\x00", b"garbage", b"\x30\x81\x05abc"],
 )
 def test_malformed_seal_certificate(junk):
     assert signing.check_seal_certificate(junk) == ("malformed", None)
@@ -150,7 +154,7 @@ def test_sign_and_verify_roundtrip(seal_key, signature):
 
 
 def test_tampered_data(signature):
-    for data in (DATA + b" ", DATA.replace("0001".encode(), "0002".encode()), b""):
+    for data in (DATA + b" ", DATA.replace(b"0001", b"0002"), b""):
         check = signing.verify_document(data, signature)
         assert not check.ok and check.reason == "data_hash_mismatch"
 
@@ -185,7 +189,9 @@ def test_tampered_signature_value(signature):
 
 def test_tampered_seal_certificate_inside_signature(seal_key, cert):
     """Whoever holds a seal key cannot change what its certificate says (e.g. the name)."""
-    forged_cert = cert.replace("市场监督管理局电子".encode(), "税务局局长专用章电子".encode()[:27], 1)
+    forged_cert = cert.replace(
+        "市场监督管理局电子".encode(), "税务局局长专用章电子".encode()[:27], 1
+    )
     assert len(forged_cert) == len(cert) and forged_cert != cert
     forged = signing.sign_document(
         DATA, key=seal_key, seal_certificate_der=forged_cert, signed_at=SIGNED_AT

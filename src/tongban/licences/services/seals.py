@@ -73,9 +73,7 @@ def _clean_reason(reason: str | None, *, required: bool) -> str:
     if required and not reason:
         raise DomainError(SealError.REASON_REQUIRED, _("请填写原因。"), field="reason")
     if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(
-            SealError.REASON_REQUIRED, _("原因不能超过 200 个字。"), field="reason"
-        )
+        raise DomainError(SealError.REASON_REQUIRED, _("原因不能超过 200 个字。"), field="reason")
     return reason
 
 
@@ -149,7 +147,9 @@ def create_seal(
     end = valid_to or start.replace(year=start.year + DEFAULT_VALIDITY_YEARS) - dt.timedelta(days=1)
     if end < start or end < today():
         raise DomainError(
-            SealError.INVALID_VALIDITY, _("有效期截止日期不能早于起始日期或今天。"), field="valid_to"
+            SealError.INVALID_VALIDITY,
+            _("有效期截止日期不能早于起始日期或今天。"),
+            field="valid_to",
         )
     for attempt in range(5):
         try:
@@ -271,7 +271,10 @@ def rotate_seal_key(seal: Seal, *, actor) -> SealKey:
             actor=actor,
             target=locked,
             org_unit=locked.org_unit,
-            data={"old": {"key": old.fingerprint if old else None}, "new": {"key": new.fingerprint}},
+            data={
+                "old": {"key": old.fingerprint if old else None},
+                "new": {"key": new.fingerprint},
+            },
         )
     return new
 
@@ -336,14 +339,13 @@ def active_seal_key(org_unit: OrgUnit) -> SealKey:
         .order_by("-created_at", "-pk")
     )
     if not seals:
-        inactive = (
-            Seal.objects.filter(org_unit=org_unit).exclude(status=Seal.Status.ACTIVE).first()
-        )
+        inactive = Seal.objects.filter(org_unit=org_unit).exclude(status=Seal.Status.ACTIVE).first()
         if inactive is not None:
             _check_usable(inactive, on)  # raises seal_not_active
         raise DomainError(
             SealError.NO_ACTIVE_SEAL,
-            _("%(unit)s 没有可用的电子印章，请部门管理员先制发印章。") % {"unit": org_unit.full_name},
+            _("%(unit)s 没有可用的电子印章，请部门管理员先制发印章。")
+            % {"unit": org_unit.full_name},
         )
     for seal in seals:
         if seal.valid_from <= on <= seal.valid_to:
@@ -380,7 +382,11 @@ def sign_with_seal(
             actor=actor,
             target=seal,
             org_unit=seal.org_unit,
-            data={"reference": reference, "key": seal_key.fingerprint, "data_sm3": sm3.hexdigest(data)},
+            data={
+                "reference": reference,
+                "key": seal_key.fingerprint,
+                "data_sm3": sm3.hexdigest(data),
+            },
         )
     return signature, seal_key
 
@@ -405,6 +411,10 @@ def sign_with_seal_key(
             actor=actor,
             target=seal,
             org_unit=seal.org_unit,
-            data={"reference": reference, "key": seal_key.fingerprint, "data_sm3": sm3.hexdigest(data)},
+            data={
+                "reference": reference,
+                "key": seal_key.fingerprint,
+                "data_sm3": sm3.hexdigest(data),
+            },
         )
     return signature

@@ -14,7 +14,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture
 def seal(gz_market_dept):
-    return Seal(org_unit=gz_market_dept, name="广州市市场监督管理局电子证照专用章", esid="44010020260001")
+    return Seal(
+        org_unit=gz_market_dept, name="广州市市场监督管理局电子证照专用章", esid="44010020260001"
+    )
 
 
 def test_texts_from_the_department_and_seal_name(seal):

@@ -28,7 +28,9 @@ def seal(gz_market_dept, dept_admin):
 @pytest.fixture
 def sz_dept_admin(sz_market_dept):
     user = StaffFactory(username="sz_dept_admin", name="深管理")
-    RoleAssignmentFactory(user=user, org_unit=sz_market_dept, role="dept_admin", covers_children=True)
+    RoleAssignmentFactory(
+        user=user, org_unit=sz_market_dept, role="dept_admin", covers_children=True
+    )
     return user
 
 
@@ -38,7 +40,9 @@ def test_create_seal_key_certificate_and_audit(gz_market_dept, dept_admin):
     assert seal.name == "广州市市场监督管理局电子证照专用章"
     year = seal.valid_from.year
     assert seal.esid == f"440100{year}0001"
-    assert seal.valid_to == dt.date(year + 5, seal.valid_from.month, seal.valid_from.day) - dt.timedelta(days=1)
+    assert seal.valid_to == dt.date(
+        year + 5, seal.valid_from.month, seal.valid_from.day
+    ) - dt.timedelta(days=1)
     key = SealKey.objects.get(seal=seal)
     assert key.is_active
     # private key encrypted at rest, bound to the row
@@ -47,7 +51,9 @@ def test_create_seal_key_certificate_and_audit(gz_market_dept, dept_admin):
     private = seals.signing_key(key)
     assert private.public_key.fingerprint() == key.fingerprint
     with pytest.raises(DomainError) as exc:
-        envelope.decrypt(key.private_key_encrypted, aad=b"licences.sealkey:999:" + key.fingerprint.encode())
+        envelope.decrypt(
+            key.private_key_encrypted, aad=b"licences.sealkey:999:" + key.fingerprint.encode()
+        )
     assert exc.value.code == "decrypt_failed"
     # the seal certificate names the key and is signed by the platform key
     info = signing.parse_seal_certificate(bytes(key.certificate_der))
@@ -99,7 +105,9 @@ def test_sign_with_seal_verifies_and_audits_use(seal, gz_market_dept, approver):
     ("action", "code"),
     [("suspend", SealError.SEAL_NOT_ACTIVE), ("revoke", SealError.SEAL_NOT_ACTIVE)],
 )
-def test_inactive_seal_refuses_to_sign_and_nothing_changes(seal, gz_market_dept, dept_admin, action, code):
+def test_inactive_seal_refuses_to_sign_and_nothing_changes(
+    seal, gz_market_dept, dept_admin, action, code
+):
     getattr(seals, f"{action}_seal")(seal, actor=dept_admin, reason="印章遗失")
     before = AuditEvent.objects.count()
     with pytest.raises(DomainError) as exc:
@@ -160,7 +168,10 @@ def test_lifecycle_transitions_and_audit(seal, dept_admin):
         assert exc.value.code == SealError.SEAL_REVOKED
     seal.refresh_from_db()
     assert seal.status == Seal.Status.REVOKED
-    assert [e.event_type for e in AuditEvent.objects.filter(event_type__startswith="licences.seal_").order_by("seq")] == [
+    assert [
+        e.event_type
+        for e in AuditEvent.objects.filter(event_type__startswith="licences.seal_").order_by("seq")
+    ] == [
         "licences.seal_created",
         "licences.seal_suspended",
         "licences.seal_reactivated",
@@ -192,7 +203,10 @@ def test_rotation_keeps_old_signatures_valid(seal, gz_market_dept, dept_admin):
     assert signing.verify_document(data, old_der, public_key=seals.public_key(old_key)).ok
     assert signing.verify_document(data, new_der).ok
     # the old signature does not verify under the new key
-    assert signing.verify_document(data, old_der, public_key=seals.public_key(new_key)).reason == "seal_key_mismatch"
+    assert (
+        signing.verify_document(data, old_der, public_key=seals.public_key(new_key)).reason
+        == "seal_key_mismatch"
+    )
     [event] = events("licences.seal_key_rotated")
     assert event.data == {"old": {"key": old_key.fingerprint}, "new": {"key": new_key.fingerprint}}
 

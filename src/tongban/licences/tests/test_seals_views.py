@@ -19,7 +19,9 @@ def seal(gz_market_dept, dept_admin):
 @pytest.fixture
 def sz_dept_admin(sz_market_dept):
     user = StaffFactory(username="sz_dept_admin", name="深管理")
-    RoleAssignmentFactory(user=user, org_unit=sz_market_dept, role="dept_admin", covers_children=True)
+    RoleAssignmentFactory(
+        user=user, org_unit=sz_market_dept, role="dept_admin", covers_children=True
+    )
     return user
 
 
@@ -62,7 +64,9 @@ def test_create_seal_page(client, dept_admin, gz_market_dept):
     seal = Seal.objects.get()
     assert response.status_code == 302 and response["Location"] == url("seal_detail", seal)
     assert seal.valid_to.isoformat() == "2099-12-31"
-    assert AuditEvent.objects.filter(event_type="licences.seal_created", actor_id=dept_admin.pk).exists()
+    assert AuditEvent.objects.filter(
+        event_type="licences.seal_created", actor_id=dept_admin.pk
+    ).exists()
     detail = client.get(url("seal_detail", seal)).content.decode()
     key = SealKey.objects.get(seal=seal)
     assert key.fingerprint in detail and "平台签名有效" in detail
@@ -98,7 +102,9 @@ def test_suspend_reactivate_revoke(client, dept_admin, seal):
     client.post(url("seal_status", seal), {"action": "revoke", "reason": "机构撤并"})
     seal.refresh_from_db()
     assert seal.status == "revoked"
-    assert AuditEvent.objects.filter(event_type="licences.seal_revoked", actor_id=dept_admin.pk).exists()
+    assert AuditEvent.objects.filter(
+        event_type="licences.seal_revoked", actor_id=dept_admin.pk
+    ).exists()
 
 
 def test_suspend_without_reason_changes_nothing(client, dept_admin, seal):
@@ -134,7 +140,9 @@ def test_download_public_key_and_certificate(client, dept_admin, seal):
     assert client.get(url("seal_key_pem", seal, fingerprint="0" * 64)).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["citizen", "outsider", "clerk", "approver", "other_city_clerk"])
+@pytest.mark.parametrize(
+    "persona", ["citizen", "outsider", "clerk", "approver", "other_city_clerk"]
+)
 def test_people_without_the_permission_get_403_and_nothing_changes(client, request, seal, persona):
     client.force_login(request.getfixturevalue(persona))
     key = SealKey.objects.get(seal=seal)
@@ -147,7 +155,10 @@ def test_people_without_the_permission_get_403_and_nothing_changes(client, reque
         ("seal_key_pem", {"esid": seal.esid, "fingerprint": key.fingerprint}),
     ]:
         assert client.get(reverse(f"licences_console:{name}", kwargs=kwargs)).status_code == 403
-    assert client.post(url("seal_status", seal), {"action": "revoke", "reason": "x"}).status_code == 403
+    assert (
+        client.post(url("seal_status", seal), {"action": "revoke", "reason": "x"}).status_code
+        == 403
+    )
     assert client.post(url("seal_rotate", seal)).status_code == 403
     assert client.post(url("seal_create"), {"org_unit": str(seal.org_unit_id)}).status_code == 403
     assert snapshot() == before
@@ -166,7 +177,10 @@ def test_other_city_dept_admin_gets_404_and_nothing_changes(client, seal, sz_dep
         ("seal_certificate_der", {"esid": seal.esid, "fingerprint": key.fingerprint}),
     ]:
         assert client.get(reverse(f"licences_console:{name}", kwargs=kwargs)).status_code == 404
-    assert client.post(url("seal_status", seal), {"action": "revoke", "reason": "x"}).status_code == 404
+    assert (
+        client.post(url("seal_status", seal), {"action": "revoke", "reason": "x"}).status_code
+        == 404
+    )
     assert client.post(url("seal_rotate", seal)).status_code == 404
     assert snapshot() == before
 
