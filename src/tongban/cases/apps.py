@@ -21,6 +21,9 @@ class CasesConfig(AppConfig):
             {Role.DEPT_ADMIN: [CASES_MANAGE_WEBHOOK], Role.OPERATOR: [CASES_MANAGE_WEBHOOK]}
         )
         ratings.register()  # 好差评 figures on the catalogue's guide pages
+        from tongban.cases import licence_wallet
+
+        licence_wallet.register()  # the licence wallet in applications (用证)
         licence_outputs.register()  # e-licences issued when an approved case concludes
         register_tool(
             "workbench",

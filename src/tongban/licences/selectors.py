@@ -67,7 +67,7 @@ def company_q(company) -> Q:
 
 
 def _base() -> QuerySet:
-    return Licence.objects.select_related("licence_type", "issuer")
+    return Licence.objects.select_related("licence_type", "issuer__parent")
 
 
 def is_usable(licence, today: datetime.date | None = None) -> bool:
@@ -174,9 +174,12 @@ def access_licence(user, identifier, action: str = VIEW) -> Licence:
     identifier = str(identifier or "").strip()
     if not _active(user) or not identifier:
         raise _not_found()
-    licence = _base().select_related("holder_company", "seal_key__seal").filter(
-        identifier=identifier
-    ).first()
+    licence = (
+        _base()
+        .select_related("holder_company", "seal_key__seal")
+        .filter(identifier=identifier)
+        .first()
+    )
     if licence is None:
         raise _not_found()
     relation = relation_to(user, licence)
@@ -273,8 +276,10 @@ def history_of(licence) -> list[Licence]:
 
 
 def usages_of(licence) -> QuerySet:
-    return LicenceUsage.objects.filter(licence=licence).select_related("share").order_by(
-        "-created_at", "-id"
+    return (
+        LicenceUsage.objects.filter(licence=licence)
+        .select_related("share")
+        .order_by("-created_at", "-id")
     )
 
 

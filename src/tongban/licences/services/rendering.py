@@ -153,7 +153,7 @@ def _draw_seal(canvas, cx: float, cy: float, size: float, licence, font: str) ->
     if draw_seal is not None and seal is not None:
         draw_seal(canvas, cx - size / 2, cy - size / 2, size, seal)
         return
-    _fallback_seal(canvas, cx, cy, size, licence.issuer.name, font)
+    _fallback_seal(canvas, cx, cy, size, licence.issuer.full_name, font)
 
 
 def _fallback_seal(canvas, cx, cy, size, name: str, font: str) -> None:
@@ -234,11 +234,19 @@ def _frame(canvas, width, height) -> None:
     canvas.saveState()
     canvas.setStrokeColorRGB(0.55, 0.08, 0.08)
     canvas.setLineWidth(2.5)
-    canvas.rect(PAGE_MARGIN - 12, PAGE_MARGIN - 12, width - 2 * (PAGE_MARGIN - 12),
-                height - 2 * (PAGE_MARGIN - 12))
+    canvas.rect(
+        PAGE_MARGIN - 12,
+        PAGE_MARGIN - 12,
+        width - 2 * (PAGE_MARGIN - 12),
+        height - 2 * (PAGE_MARGIN - 12),
+    )
     canvas.setLineWidth(0.6)
-    canvas.rect(PAGE_MARGIN - 6, PAGE_MARGIN - 6, width - 2 * (PAGE_MARGIN - 6),
-                height - 2 * (PAGE_MARGIN - 6))
+    canvas.rect(
+        PAGE_MARGIN - 6,
+        PAGE_MARGIN - 6,
+        width - 2 * (PAGE_MARGIN - 6),
+        height - 2 * (PAGE_MARGIN - 6),
+    )
     canvas.restoreState()
 
 
@@ -289,7 +297,7 @@ def build_pdf(licence, *, watermark: str | None = None) -> bytes:
     canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
     type_name = licence.licence_type.name
     canvas.setTitle(type_name)
-    canvas.setAuthor(licence.issuer.name)
+    canvas.setAuthor(licence.issuer.full_name)
     canvas.setSubject(licence.identifier)
     canvas.setCreator("Tongban 通办")
 
@@ -373,7 +381,7 @@ def build_pdf(licence, *, watermark: str | None = None) -> bytes:
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(font, 13)
     issuer_x = right - 90
-    canvas.drawCentredString(issuer_x, PAGE_MARGIN + 96, licence.issuer.name)
+    canvas.drawCentredString(issuer_x, PAGE_MARGIN + 96, licence.issuer.full_name)
     canvas.setFont(font, 11)
     canvas.drawCentredString(issuer_x, PAGE_MARGIN + 76, licence.issued_on.strftime("%Y年%m月%d日"))
     _draw_seal(canvas, issuer_x, PAGE_MARGIN + 96, 130, licence, font)
@@ -386,4 +394,3 @@ def build_pdf(licence, *, watermark: str | None = None) -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-

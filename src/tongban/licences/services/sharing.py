@@ -124,7 +124,7 @@ def open_share(token) -> tuple[Licence, ShareLink]:
     token = str(token or "").strip()
     share = (
         ShareLink.objects.select_related(
-            "licence__licence_type", "licence__issuer", "licence__seal_key__seal"
+            "licence__licence_type", "licence__issuer__parent", "licence__seal_key__seal"
         )
         .filter(token=token)
         .first()
@@ -187,6 +187,14 @@ def record_usage(
                 },
             )
     return usage
+
+
+def share_url(share) -> str:
+    """The absolute URL of the public share page."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return f"{settings.SITE_URL}{reverse('wallet:share_page', args=[share.token])}"
 
 
 def used_by_label(actor) -> str:

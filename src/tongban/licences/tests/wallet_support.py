@@ -86,7 +86,12 @@ def issue_for_person(user, issuer, **field_overrides) -> Licence:
     ensure_seal(issuer)
     fields = resident_fields(user, **field_overrides)
     return _issue(
-        "resident-id", issuer, HolderType.NATURAL, user.name, user.id_number, fields,
+        "resident-id",
+        issuer,
+        HolderType.NATURAL,
+        user.name,
+        user.id_number,
+        fields,
         holder_user=user,
     )
 
@@ -145,3 +150,47 @@ def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+# --- fixtures (import them into the test module) ---------------------------------------------
+@pytest.fixture
+def company(citizen):
+    """张三's 个体工商户, he is its legal representative (经营者)."""
+    return make_company(citizen)
+
+
+@pytest.fixture
+def company_licence(company, gz_market_dept):
+    return issue_for_company(company, gz_market_dept)
+
+
+@pytest.fixture
+def personal_licence(citizen, gz_market_dept):
+    return issue_for_person(citizen, gz_market_dept)
+
+
+@pytest.fixture
+def agent(db):
+    """王五, an agent of the company with the scope "licences"."""
+    from tongban.testing.factories import UserFactory
+
+    return UserFactory(
+        username="440103198803030039",
+        id_number="440103198803030039",
+        name="王五",
+        realname_level=2,
+    )
+
+
+@pytest.fixture
+def wallet_registered():
+    """The wallet provider, validator and listener as ``CasesConfig.ready`` registers them
+    (another test may have swapped the provider)."""
+    from tongban.cases import licence_wallet
+    from tongban.cases.services import applications
+
+    previous = applications.wallet_provider()
+    licence_wallet.register()
+    yield licence_wallet.provider
+    if previous is not None:
+        applications.register_wallet_provider(previous)
