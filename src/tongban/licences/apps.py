@@ -22,3 +22,21 @@ class LicencesConfig(AppConfig):
                 permissions.LICENCES_MANAGE_SEAL,
             ),
         )
+        register_tool(
+            "console",
+            Tool(
+                "licences_console:type_list",
+                _("证照类型"),
+                _("本部门电子证照类型：照面信息项、启用与停用"),
+                permissions.LICENCES_MANAGE_TYPES,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "licences_console:issue_start",
+                _("签发电子证照"),
+                _("逐份签发或 CSV 批量导入电子证照"),
+                permissions.LICENCES_ISSUE_LICENCE,
+            ),
+        )
