@@ -27,4 +27,5 @@ urlpatterns = [
         name="seal_certificate_der",
     ),
     path("", include("tongban.licences.urls_console_issuing")),
+    path("", include("tongban.licences.urls_console_verify")),
 ]
