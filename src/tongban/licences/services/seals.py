@@ -94,7 +94,11 @@ def _next_esid(org_unit: OrgUnit, year: int) -> str:
 
 
 def _lock_seal(seal: Seal) -> Seal:
-    return Seal.objects.select_for_update().select_related("org_unit__parent").get(pk=seal.pk)
+    return (
+        Seal.objects.select_for_update(of=("self",))
+        .select_related("org_unit__parent")
+        .get(pk=seal.pk)
+    )
 
 
 def _new_key(seal: Seal) -> SealKey:
