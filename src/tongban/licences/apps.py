@@ -40,3 +40,21 @@ class LicencesConfig(AppConfig):
                 permissions.LICENCES_ISSUE_LICENCE,
             ),
         )
+        register_tool(
+            "console",
+            Tool(
+                "licences_console:status_lookup",
+                _("证照状态管理"),
+                _("核验本部门签发的证照，暂停、恢复或撤销并通知持证人"),
+                permissions.LICENCES_VIEW_LICENCE,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "licences_console:trust_list",
+                _("证照信任列表"),
+                _("导入外省等外部平台签发机构公钥，使其证照可在本平台核验"),
+                permissions.LICENCES_MANAGE_TRUST,
+            ),
+        )
