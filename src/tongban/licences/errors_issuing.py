@@ -25,5 +25,4 @@ class IssuingError(StrEnum):
     LICENCE_NOT_CURRENT = "licence_not_current"
     VALIDITY_INVALID = "validity_invalid"
     IMPORT_FILE_INVALID = "import_file_invalid"
-    IMPORT_ROWS_REJECTED = "import_rows_rejected"
     OUTPUT_MAPPING_FAILED = "output_mapping_failed"
