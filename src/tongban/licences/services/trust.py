@@ -144,7 +144,7 @@ def _from_seal_key(seal_key: SealKey) -> KnownKey:
         public_key=sm2.PublicKey.from_pem(seal_key.public_pem),
         source=SEAL,
         issuer_code=unit.uscc or "",
-        issuer_name=unit.name,
+        issuer_name=unit.full_name,
         seal_key=seal_key,
     )
 
@@ -167,7 +167,7 @@ def resolve_key(fingerprint: str) -> list[KnownKey]:
         return []
     found = [
         _from_seal_key(key)
-        for key in SealKey.objects.select_related("seal__org_unit").filter(
+        for key in SealKey.objects.select_related("seal__org_unit__parent").filter(
             fingerprint__startswith=prefix
         )[:5]
     ]

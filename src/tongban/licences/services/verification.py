@@ -290,7 +290,7 @@ def verify_licence(licence, *, today: dt.date | None = None) -> VerificationResu
         status=status,
         valid=status == VALID,
         reason=reason,
-        issuer_name=licence.issuer.name,
+        issuer_name=licence.issuer.full_name,
         type_name=licence.licence_type.name,
         masked_holder=masked_holder(licence),
         valid_from=licence.valid_from,
@@ -334,7 +334,7 @@ def clean_identifier(identifier) -> str:
 
 def _licences():
     return Licence.objects.select_related(
-        "licence_type", "issuer", "seal_key__seal__org_unit"
+        "licence_type", "issuer__parent", "seal_key__seal__org_unit__parent"
     )
 
 

@@ -45,7 +45,7 @@ def test_verify_by_identifier_reports_each_status(licence, citizen, status):
     assert body["status"] == status and body["valid"] is (status == "valid")
     assert body["signature_ok"] is True
     assert body["masked_holder"] == "张*（440***********1235）"
-    assert body["issuer_name"] == licence.issuer.name
+    assert body["issuer_name"] == licence.issuer.full_name
     assert body["type_code"] == licence.licence_type.code
     assert citizen.id_number not in response.content.decode()
     assert LicenceUsage.objects.filter(licence=licence, kind="verification").count() == 1

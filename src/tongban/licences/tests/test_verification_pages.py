@@ -36,7 +36,7 @@ def test_each_status_is_shown_big_and_clear(licence, citizen, status, label):
     html = response.content.decode()
     assert f'class="verdict verdict-{status}"' in html
     assert f'data-status="{status}">{label}</span>' in html
-    assert "食品经营许可证" in html and licence.issuer.name in html
+    assert "食品经营许可证" in html and licence.issuer.full_name in html
     assert "张*（440***********1235）" in html
     # No personal data beyond the masked fields.
     assert citizen.id_number not in html and "张三" not in html

@@ -20,7 +20,7 @@ def test_valid_licence_verifies_with_masked_holder(licence, citizen):
     result = verification.verify_licence(licence)
     assert result.status == "valid" and result.valid and result.signature_ok
     assert result.reason == ""
-    assert result.issuer_name == licence.issuer.name
+    assert result.issuer_name == licence.issuer.full_name
     assert result.type_name == "食品经营许可证"
     assert result.masked_holder == "张*（440***********1235）"
     assert citizen.id_number not in str(result.as_dict())
