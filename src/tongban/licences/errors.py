@@ -14,6 +14,7 @@ class SealError:
     SEAL_REVOKED = "seal_revoked"  # revoked seals cannot change any more
     ILLEGAL_TRANSITION = "illegal_seal_transition"  # e.g. reactivating an active seal
     REASON_REQUIRED = "reason_required"  # suspend/revoke need a reason
+    REASON_TOO_LONG = "reason_too_long"  # at most 200 characters
     INVALID_VALIDITY = "invalid_validity"  # valid_to before valid_from, or in the past
     INVALID_NAME = "invalid_seal_name"
     NOT_A_DEPARTMENT = "not_a_department"  # seals belong to department org units

@@ -38,3 +38,9 @@ class SealStatusForm(forms.Form):
     )
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+
+class SealRenewForm(forms.Form):
+    valid_to = forms.DateField(
+        label=_("新的有效期截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )

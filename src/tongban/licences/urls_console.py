@@ -15,6 +15,7 @@ urlpatterns = [
     path("seals/<str:esid>/", seals.seal_detail, name="seal_detail"),
     path("seals/<str:esid>/status/", seals.seal_status, name="seal_status"),
     path("seals/<str:esid>/rotate/", seals.seal_rotate, name="seal_rotate"),
+    path("seals/<str:esid>/renew/", seals.seal_renew, name="seal_renew"),
     path("seals/<str:esid>/image.svg", seals.seal_image, name="seal_image"),
     path(
         "seals/<str:esid>/keys/<str:fingerprint>.pem",

@@ -14,7 +14,7 @@ Lifecycle (``Seal.Status``)::
     active | suspended → revoked   (revoke_seal, reason required; terminal)
 
 ``rotate_seal_key`` adds a new active key and retires the old one (kept: signatures made with
-it keep verifying). Only active seals within their validity sign, through ``sign_with_seal``,
+it keep verifying); ``renew_seal`` changes the validity end the same way (new certificate). Only active seals within their validity sign, through ``sign_with_seal``,
 which audits every use (``licences.seal_used``).
 
 Seal code (``esid``, 印章编码): 14 digits = the department's 6-digit division code + 4-digit
@@ -73,7 +73,7 @@ def _clean_reason(reason: str | None, *, required: bool) -> str:
     if required and not reason:
         raise DomainError(SealError.REASON_REQUIRED, _("请填写原因。"), field="reason")
     if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(SealError.REASON_REQUIRED, _("原因不能超过 200 个字。"), field="reason")
+        raise DomainError(SealError.REASON_TOO_LONG, _("原因不能超过 200 个字。"), field="reason")
     return reason
 
 
@@ -280,6 +280,47 @@ def rotate_seal_key(seal: Seal, *, actor) -> SealKey:
                 "new": {"key": new.fingerprint},
             },
         )
+    return new
+
+
+def renew_seal(seal: Seal, *, actor, valid_to: dt.date) -> SealKey:
+    """Change the seal's validity end: the seal certificate carries the validity, so this
+    issues a new key and certificate (like ``rotate_seal_key``); old keys stay for
+    verification."""
+    _require_manage(actor, seal.org_unit)
+    with transaction.atomic():
+        locked = _lock_seal(seal)
+        if locked.status == Seal.Status.REVOKED:
+            raise DomainError(SealError.SEAL_REVOKED, _("该印章已注销，不能再变更。"))
+        if valid_to is None or valid_to < max(locked.valid_from, today()):
+            raise DomainError(
+                SealError.INVALID_VALIDITY,
+                _("有效期截止日期不能早于起始日期或今天。"),
+                field="valid_to",
+            )
+        old_valid_to = locked.valid_to
+        locked.valid_to = valid_to
+        locked.save(update_fields=["valid_to"])
+        old = SealKey.objects.select_for_update().filter(seal=locked, is_active=True).first()
+        if old is not None:
+            old.is_active = False
+            old.retired_at = timezone.now()
+            old.save(update_fields=["is_active", "retired_at"])
+        new = _new_key(locked)
+        audit.record(
+            "licences.seal_renewed",
+            actor=actor,
+            target=locked,
+            org_unit=locked.org_unit,
+            data={
+                "old": {
+                    "valid_to": old_valid_to.isoformat(),
+                    "key": old.fingerprint if old else None,
+                },
+                "new": {"valid_to": valid_to.isoformat(), "key": new.fingerprint},
+            },
+        )
+    seal.valid_to = valid_to
     return new
 
 

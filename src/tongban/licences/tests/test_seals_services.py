@@ -240,3 +240,35 @@ def test_validity_in_the_past_refused(gz_market_dept, dept_admin):
         seals.create_seal(gz_market_dept, actor=dept_admin, valid_to=dt.date(2001, 1, 1))
     assert exc.value.code == SealError.INVALID_VALIDITY and exc.value.field == "valid_to"
     assert not Seal.objects.exists()
+
+
+def test_renew_changes_validity_with_a_new_certificate(seal, gz_market_dept, dept_admin):
+    data = b'{"n":2}'
+    old_der, old_key = seals.sign_with_seal(gz_market_dept, data, actor=dept_admin, reference="A")
+    new_end = seal.valid_to + dt.timedelta(days=365)
+    new_key = seals.renew_seal(seal, actor=dept_admin, valid_to=new_end)
+    seal.refresh_from_db()
+    assert seal.valid_to == new_end
+    info = signing.parse_seal_certificate(bytes(new_key.certificate_der))
+    assert info.valid_to_date == new_end
+    assert signing.verify_document(data, old_der).ok
+    [event] = events("licences.seal_renewed")
+    assert event.data["new"] == {"valid_to": new_end.isoformat(), "key": new_key.fingerprint}
+    assert event.data["old"]["key"] == old_key.fingerprint
+
+
+def test_renew_into_the_past_refused(seal, dept_admin):
+    before = (seal.valid_to, SealKey.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(DomainError) as exc:
+        seals.renew_seal(seal, actor=dept_admin, valid_to=dt.date(2001, 1, 1))
+    assert exc.value.code == SealError.INVALID_VALIDITY
+    seal.refresh_from_db()
+    assert (seal.valid_to, SealKey.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_reason_too_long(seal, dept_admin):
+    with pytest.raises(DomainError) as exc:
+        seals.revoke_seal(seal, actor=dept_admin, reason="长" * 201)
+    assert exc.value.code == SealError.REASON_TOO_LONG
+    seal.refresh_from_db()
+    assert seal.status == Seal.Status.ACTIVE

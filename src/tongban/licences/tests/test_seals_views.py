@@ -126,6 +126,19 @@ def test_rotate_key_page(client, dept_admin, seal):
     assert "仅用于验证" in page and old.fingerprint in page
 
 
+def test_renew_page(client, dept_admin, seal):
+    client.force_login(dept_admin)
+    response = client.post(url("seal_renew", seal), {"valid_to": "2099-06-30"})
+    assert response.status_code == 302
+    seal.refresh_from_db()
+    assert seal.valid_to.isoformat() == "2099-06-30"
+    assert SealKey.objects.filter(seal=seal).count() == 2
+    before = snapshot()
+    response = client.post(url("seal_renew", seal), {"valid_to": "2001-01-01"})
+    assert response.status_code == 400 and "有效期截止日期不能早于" in response.content.decode()
+    assert snapshot() == before
+
+
 def test_download_public_key_and_certificate(client, dept_admin, seal):
     client.force_login(dept_admin)
     key = SealKey.objects.get(seal=seal)
@@ -160,6 +173,7 @@ def test_people_without_the_permission_get_403_and_nothing_changes(client, reque
         == 403
     )
     assert client.post(url("seal_rotate", seal)).status_code == 403
+    assert client.post(url("seal_renew", seal), {"valid_to": "2099-01-01"}).status_code == 403
     assert client.post(url("seal_create"), {"org_unit": str(seal.org_unit_id)}).status_code == 403
     assert snapshot() == before
 
@@ -182,6 +196,7 @@ def test_other_city_dept_admin_gets_404_and_nothing_changes(client, seal, sz_dep
         == 404
     )
     assert client.post(url("seal_rotate", seal)).status_code == 404
+    assert client.post(url("seal_renew", seal), {"valid_to": "2099-01-01"}).status_code == 404
     assert snapshot() == before
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongban.core import permissions, signing
 from tongban.core.exceptions import DomainError, NotFound
 from tongban.core.models import OrgUnit
-from tongban.licences.forms_seals import SealCreateForm, SealStatusForm
+from tongban.licences.forms_seals import SealCreateForm, SealRenewForm, SealStatusForm
 from tongban.licences.models import Seal, SealKey
 from tongban.licences.permissions import LICENCES_MANAGE_SEAL
 from tongban.licences.seal_image import seal_svg
@@ -81,6 +81,7 @@ def _detail_context(seal, status_form=None):
         "keys": keys,
         "active_key": next((key for key in keys if key.is_active), None),
         "status_form": status_form or SealStatusForm(),
+        "renew_form": SealRenewForm(initial={"valid_to": seal.valid_to}),
     }
 
 
@@ -131,6 +132,26 @@ def seal_rotate(request, esid: str):
     else:
         messages.success(request, _t("已更换印章密钥；旧密钥签署的证照仍可验证。"))
     return redirect("licences_console:seal_detail", esid=seal.esid)
+
+
+@require_POST
+@manage_seals
+def seal_renew(request, esid: str):
+    seal = access_seal(request.user, esid)
+    form = SealRenewForm(request.POST)
+    if form.is_valid():
+        try:
+            seal_service.renew_seal(
+                seal, actor=request.user, valid_to=form.cleaned_data["valid_to"]
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, _t("印章有效期已变更，并签发了新的印章证书。"))
+            return redirect("licences_console:seal_detail", esid=seal.esid)
+    context = _detail_context(seal)
+    context["renew_form"] = form
+    return render(request, "licences/console_seal_detail.html", context, status=400)
 
 
 @require_GET
