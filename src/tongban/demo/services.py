@@ -242,4 +242,6 @@ def demo_accounts_text(url: str) -> str:
         f"{citizen_lines}\n"
         f"Try registering as a newcomer: {NEWCOMER[1]} {NEWCOMER[0]} 手机 {NEWCOMER[2]}"
         f" (legal representative of {NEWCOMER[3]}).\n"
+        f"E-licences 电子证照: {url}my/licences/ (李四's company holds a 营业执照, 王芳 a 居民身份证);"
+        f" anyone verifies at {url}verify/\n"
     )
