@@ -36,13 +36,18 @@ def pdf_url(licence):
 
 
 def nothing_recorded():
-    return not LicenceUsage.objects.exists() and not AuditEvent.objects.filter(
-        event_type__in=["licences.licence_used", "licences.share_created"]
-    ).exists()
+    return (
+        not LicenceUsage.objects.exists()
+        and not AuditEvent.objects.filter(
+            event_type__in=["licences.licence_used", "licences.share_created"]
+        ).exists()
+    )
 
 
 # --- list -------------------------------------------------------------------------------------
-def test_list_shows_personal_and_company_licences(client, citizen, personal_licence, company_licence):
+def test_list_shows_personal_and_company_licences(
+    client, citizen, personal_licence, company_licence
+):
     response = client_for(client, citizen).get(reverse("wallet:licence_list"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -111,7 +116,9 @@ def test_holder_sees_detail_fields_unmasked(client, citizen, personal_licence):
     assert nothing_recorded()  # viewing the detail is not a use
 
 
-def test_outsider_gets_404_and_nothing_recorded(client, outsider, personal_licence, company_licence):
+def test_outsider_gets_404_and_nothing_recorded(
+    client, outsider, personal_licence, company_licence
+):
     c = client_for(client, outsider)
     for licence in (personal_licence, company_licence):
         for url in (detail_url(licence), pdf_url(licence)):
@@ -179,9 +186,7 @@ def test_other_city_staff_gets_404(client, other_city_clerk, personal_licence):
     assert response.status_code == 404
 
 
-def test_licence_found_by_verified_id_number_without_account_link(
-    client, citizen, gz_market_dept
-):
+def test_licence_found_by_verified_id_number_without_account_link(client, citizen, gz_market_dept):
     licence = issue_for_person(citizen, gz_market_dept)
     Licence.objects.filter(pk=licence.pk).update(holder_user=None)  # e.g. a CSV import
     assert client_for(client, citizen).get(detail_url(licence)).status_code == 200
