@@ -86,7 +86,7 @@ def _change_status(licence, *, actor, reason, allowed_from, new_status, event, s
     _require_issuer_staff(actor, licence)
     with transaction.atomic():
         fresh = (
-            Licence.objects.select_for_update()
+            Licence.objects.select_for_update(of=("self",))
             .select_related("licence_type", "issuer", "holder_user", "holder_company__legal_rep")
             .get(pk=licence.pk)
         )
