@@ -123,3 +123,22 @@ def test_raw_signature_round_trip():
     raw = offline.der_to_raw(der)
     assert len(raw) == 64
     assert key.public_key.verify(b"abc", offline.raw_to_der(raw))
+
+
+def test_openssl_verifies_the_payload_as_the_guide_describes(licence, tmp_path):
+    import subprocess
+
+    payload = _payload_of(verification.qr_url(licence))
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    (tmp_path / "qr.msg").write_bytes(raw[:-64])
+    (tmp_path / "qr.sig").write_bytes(offline.raw_to_der(raw[-64:]))
+    (tmp_path / "seal.pem").write_text(licence.seal_key.public_pem)
+    command = ["openssl", "dgst", "-sm3", "-verify", "seal.pem", "-sigopt",
+               "distid:1234567812345678", "-signature", "qr.sig", "qr.msg"]
+    assert "Verified OK" in subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True
+    ).stdout
+    (tmp_path / "qr.msg").write_bytes(raw[:-64].replace(b"TB1|", b"TB2|"))
+    assert "Verified OK" not in subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True
+    ).stdout
