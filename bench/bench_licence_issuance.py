@@ -58,9 +58,7 @@ def csv_rows(count: int, seed: int = 7) -> bytes:
     for n in range(count):
         birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 20000))
         sex = rng.choice("MF")
-        id_number = generate_citizen_id(
-            division_code="440106", birth_date=birth, sex=sex, rng=rng
-        )
+        id_number = generate_citizen_id(division_code="440106", birth_date=birth, sex=sex, rng=rng)
         gender = "男" if sex == "M" else "女"
         lines.append(
             f"测试{n},{id_number},{gender},汉,{birth.isoformat()},广州市天河区体育西路{n}号"
@@ -115,8 +113,10 @@ def main() -> None:
         print(f"batch licence issuance, {args.licences} licences ({connection.vendor})")
         print(f"  issued licences/s       {issued:10.1f}")
         print(f"  raw SM2 signatures/s    {signs:10.1f}")
-        print(f"  ratio sign/issue        {signs / issued:10.1f}  "
-              "(raw signatures per issued licence: the cost of everything else)")
+        print(
+            f"  ratio sign/issue        {signs / issued:10.1f}  "
+            "(raw signatures per issued licence: the cost of everything else)"
+        )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ class IssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.licence_type = licence_type
         self.fields["issuer"].queryset = issuers
-        code_label = _("公民身份号码") if licence_type.holder_type == "natural" else _(
-            "统一社会信用代码"
+        code_label = (
+            _("公民身份号码") if licence_type.holder_type == "natural" else _("统一社会信用代码")
         )
         self.fields["holder_code"].label = _("持证主体代码（%(label)s）") % {"label": code_label}
         for spec in licence_type.field_schema or []:
@@ -68,7 +68,9 @@ class IssueForm(forms.Form):
         label = spec.get("label") or spec["name"]
         required = bool(spec.get("required", True)) and spec.get("role") != "licence_number"
         kind = spec.get("type", "text")
-        help_text = _("不填写则使用系统分配的证照编号。") if spec.get("role") == "licence_number" else ""
+        help_text = (
+            _("不填写则使用系统分配的证照编号。") if spec.get("role") == "licence_number" else ""
+        )
         if kind == "choice":
             choices = [("", "—")] + [(c, c) for c in spec.get("choices") or []]
             return forms.ChoiceField(label=label, required=required, choices=choices)

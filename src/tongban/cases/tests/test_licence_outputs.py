@@ -71,8 +71,11 @@ def test_sole_trader_registration_yields_a_business_licence(
     assert licence.fields["address"] == "天河区体育西路1号"
     assert verify_licence(licence).valid
     assert list(wallet_of(citizen, company)) == [licence]
-    for event in ("registries.entity_registered", "identity.company_bound",
-                  "licences.licence_issued"):
+    for event in (
+        "registries.entity_registered",
+        "identity.company_bound",
+        "licences.licence_issued",
+    ):
         assert AuditEvent.objects.filter(event_type=event).count() == 1
 
 

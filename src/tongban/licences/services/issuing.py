@@ -265,9 +265,7 @@ def require_issuer(actor, issuer: OrgUnit) -> None:
 
 def _check_issuer(issuer) -> OrgUnit:
     if not isinstance(issuer, OrgUnit) or issuer.kind != OrgUnit.Kind.DEPARTMENT:
-        raise DomainError(
-            IssuingError.ISSUER_INVALID, _("颁发机构应为一个部门。"), "issuer"
-        )
+        raise DomainError(IssuingError.ISSUER_INVALID, _("颁发机构应为一个部门。"), "issuer")
     if not issuer.is_active:
         raise DomainError(IssuingError.ISSUER_INVALID, _("颁发机构已停用。"), "issuer")
     return issuer
@@ -594,9 +592,7 @@ def _parse_row(
             else:
                 holder_code = fields[spec["name"]]
     try:
-        holder_code = check_holder(
-            licence_type, licence_type.holder_type, holder_name, holder_code
-        )
+        holder_code = check_holder(licence_type, licence_type.holder_type, holder_name, holder_code)
     except DomainError as exc:
         reasons.append(exc.message)
     else:

@@ -8,13 +8,21 @@ from tongban.core.models import AuditEvent
 from tongban.licences.errors_issuing import IssuingError
 from tongban.licences.models import Licence, LicenceNumberSequence
 from tongban.licences.services.issuing import import_licences_csv
-from tongban.licences.tests.issuing_support import (  # noqa: F401  (fixtures)
+from tongban.licences.tests.issuing_support import (
     business_type,
     food_type,
     gz_seal,
     licence_directory,
     resident_type,
 )
+
+__all__ = [
+    "business_type",
+    "food_type",
+    "gz_seal",
+    "licence_directory",
+    "resident_type",
+]  # fixtures
 
 HEADER = "持证主体,持证主体代码,性别,民族,出生,住址\n"
 GOOD = [
@@ -111,7 +119,10 @@ def test_failure_while_issuing_rolls_back_everything(
 def test_bad_files_refused(resident_type, gz_seal, gz_market_dept, approver, content):
     with pytest.raises(DomainError) as exc:
         import_licences_csv(
-            content, licence_type=resident_type, issuer=gz_market_dept, actor=approver,
+            content,
+            licence_type=resident_type,
+            issuer=gz_market_dept,
+            actor=approver,
             dry_run=False,
         )
     assert exc.value.code == IssuingError.IMPORT_FILE_INVALID
@@ -119,8 +130,10 @@ def test_bad_files_refused(resident_type, gz_seal, gz_market_dept, approver, con
 
 
 def test_gb18030_and_field_names_accepted(resident_type, gz_seal, gz_market_dept, approver):
-    content = ("holder_name,holder_code,gender,birth_date,address\n"
-               "张三,440106199001011235,男,1990/1/1,广州\n").encode("gb18030")
+    content = (
+        "holder_name,holder_code,gender,birth_date,address\n"
+        "张三,440106199001011235,男,1990/1/1,广州\n"
+    ).encode("gb18030")
     report = import_licences_csv(
         content, licence_type=resident_type, issuer=gz_market_dept, actor=approver
     )
@@ -130,8 +143,11 @@ def test_gb18030_and_field_names_accepted(resident_type, gz_seal, gz_market_dept
 def test_outsider_cannot_import(resident_type, gz_seal, gz_market_dept, other_city_clerk):
     with pytest.raises(DomainError) as exc:
         import_licences_csv(
-            _csv(*GOOD), licence_type=resident_type, issuer=gz_market_dept,
-            actor=other_city_clerk, dry_run=False,
+            _csv(*GOOD),
+            licence_type=resident_type,
+            issuer=gz_market_dept,
+            actor=other_city_clerk,
+            dry_run=False,
         )
     assert exc.value.status == 403
     assert _nothing_imported()
@@ -141,11 +157,19 @@ def test_outsider_cannot_import(resident_type, gz_seal, gz_market_dept, other_ci
 def test_command_imports(tmp_path, resident_type, gz_seal, gz_market_dept, capsys):
     path = tmp_path / "ids.csv"
     path.write_bytes(_csv(*GOOD))
-    call_command("import_licences", str(path), "--type", "resident-id",
-                 "--issuer", gz_market_dept.code, "--dry-run")
+    call_command(
+        "import_licences",
+        str(path),
+        "--type",
+        "resident-id",
+        "--issuer",
+        gz_market_dept.code,
+        "--dry-run",
+    )
     assert not Licence.objects.exists()
-    call_command("import_licences", str(path), "--type", "resident-id",
-                 "--issuer", gz_market_dept.code)
+    call_command(
+        "import_licences", str(path), "--type", "resident-id", "--issuer", gz_market_dept.code
+    )
     assert Licence.objects.count() == 3
     assert "imported 3" in capsys.readouterr().out
 
@@ -154,8 +178,9 @@ def test_command_reports_rejected_rows(tmp_path, resident_type, gz_seal, gz_mark
     path = tmp_path / "ids.csv"
     path.write_bytes(_csv(GOOD[0], "赵六,123,男,汉,1990-01-01,广州"))
     with pytest.raises(CommandError):
-        call_command("import_licences", str(path), "--type", "resident-id",
-                     "--issuer", gz_market_dept.code)
+        call_command(
+            "import_licences", str(path), "--type", "resident-id", "--issuer", gz_market_dept.code
+        )
     assert "第 3 行" in capsys.readouterr().err
     assert not Licence.objects.exists()
 

@@ -14,7 +14,7 @@ from tongban.identity.models import CompanyAccount
 from tongban.licences.errors_issuing import IssuingError
 from tongban.licences.models import Licence, LicenceNumberSequence
 from tongban.licences.services import issuing, numbering, seals
-from tongban.licences.tests.issuing_support import (  # noqa: F401  (fixtures)
+from tongban.licences.tests.issuing_support import (
     COMPANY_USCC,
     business_fields,
     business_type,
@@ -25,11 +25,20 @@ from tongban.licences.tests.issuing_support import (  # noqa: F401  (fixtures)
     resident_type,
 )
 
+__all__ = [
+    "business_type",
+    "food_type",
+    "gz_seal",
+    "licence_directory",
+    "resident_type",
+]  # fixtures
+
 
 def _nothing_issued():
-    return not Licence.objects.exists() and not AuditEvent.objects.filter(
-        event_type="licences.licence_issued"
-    ).exists()
+    return (
+        not Licence.objects.exists()
+        and not AuditEvent.objects.filter(event_type="licences.licence_issued").exists()
+    )
 
 
 def test_issue_business_licence(business_type, gz_seal, gz_market_dept, approver):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tongban.core.models import AuditEvent
 from tongban.licences.models import Licence, LicenceType
-from tongban.licences.tests.issuing_support import (  # noqa: F401  (fixtures)
+from tongban.licences.tests.issuing_support import (
     COMPANY_USCC,
     business_fields,
     business_type,
@@ -14,6 +14,8 @@ from tongban.licences.tests.issuing_support import (  # noqa: F401  (fixtures)
     licence_directory,
     resident_type,
 )
+
+__all__ = ["business_type", "gz_seal", "licence_directory", "resident_type"]  # fixtures
 
 
 def _client(client, user):
@@ -32,8 +34,10 @@ def test_type_list_shows_own_department_types(client, dept_admin, licence_direct
 
 def test_type_schema_edit(client, dept_admin, business_type):
     url = reverse("licences_console:type_detail", args=["business-licence"])
-    schema = '[{"name": "entity_name", "label": "名称", "role": "holder_name"}, ' \
-             '{"name": "uscc", "label": "统一社会信用代码", "type": "uscc", "role": "holder_code"}]'
+    schema = (
+        '[{"name": "entity_name", "label": "名称", "role": "holder_name"}, '
+        '{"name": "uscc", "label": "统一社会信用代码", "type": "uscc", "role": "holder_code"}]'
+    )
     response = _client(client, dept_admin).post(url, {"schema_json": schema})
     assert response.status_code == 302
     business_type.refresh_from_db()
@@ -128,8 +132,10 @@ def test_issue_form_shows_service_errors_and_issues_nothing(
 ):
     url = reverse("licences_console:issue_form", args=["business-licence"])
     response = _client(client, approver).post(
-        url, _issue_post(gz_market_dept, holder_code="91440106739120115H",
-                         f_established_on="2018-02-30")
+        url,
+        _issue_post(
+            gz_market_dept, holder_code="91440106739120115H", f_established_on="2018-02-30"
+        ),
     )
     assert response.status_code == 200
     assert "持证主体代码" in response.content.decode()

@@ -50,12 +50,23 @@ def test_type_codes_are_authority_uscc_plus_three_digits(licence_types):
     business = licence_types.get(key="business-licence")
     assert business.defining_authority == "国家市场监督管理总局"
     assert [f["label"] for f in business.field_schema] == [
-        "名称", "统一社会信用代码", "类型", "法定代表人/经营者", "注册资本（万元）",
-        "成立日期", "住所/经营场所", "经营范围",
+        "名称",
+        "统一社会信用代码",
+        "类型",
+        "法定代表人/经营者",
+        "注册资本（万元）",
+        "成立日期",
+        "住所/经营场所",
+        "经营范围",
     ]
     resident = licence_types.get(key="resident-id")
     assert [f["label"] for f in resident.field_schema] == [
-        "姓名", "性别", "民族", "出生", "住址", "公民身份号码",
+        "姓名",
+        "性别",
+        "民族",
+        "出生",
+        "住址",
+        "公民身份号码",
     ]
     assert resident.validity_years == 20 and resident.holder_type == "natural"
 
@@ -111,7 +122,9 @@ def test_a_new_type_gets_a_free_number(db, tmp_path, settings):
 
 # --- console services ------------------------------------------------------------------------
 def test_department_admin_manages_own_department_types_only(licence_types, dept_admin):
-    names = set(type_services.manageable_types(dept_admin).values_list("department_name", flat=True))
+    names = set(
+        type_services.manageable_types(dept_admin).values_list("department_name", flat=True)
+    )
     assert names == {"市场监督管理局"}
 
 
@@ -171,6 +184,9 @@ def test_deactivate_and_activate(licence_types, dept_admin):
     type_services.set_type_active(food, True, actor=dept_admin)
     food.refresh_from_db()
     assert food.is_active
-    assert AuditEvent.objects.filter(
-        event_type__in=["licences.licence_type_deactivated", "licences.licence_type_activated"]
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            event_type__in=["licences.licence_type_deactivated", "licences.licence_type_activated"]
+        ).count()
+        == 2
+    )

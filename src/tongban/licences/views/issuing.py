@@ -42,7 +42,9 @@ def issue_start(request):
 @issue_licences
 def issue_form(request, key):
     licence_type = _active_type(key)
-    form = IssueForm(request.POST or None, licence_type=licence_type, issuers=_issuers(request.user))
+    form = IssueForm(
+        request.POST or None, licence_type=licence_type, issuers=_issuers(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,6 +115,8 @@ def issue_import(request, key):
             "form": form,
             "report": report,
             "preview": report.rows[:20] if report else [],
-            "content": form.cleaned_data.get("content", "") if form.is_bound and form.is_valid() else "",
+            "content": form.cleaned_data.get("content", "")
+            if form.is_bound and form.is_valid()
+            else "",
         },
     )
