@@ -112,7 +112,9 @@ def licence_metrics(
         return rows[key]
 
     # 电子证照率: approved + concluded cases with outputs, and those with an issued licence.
-    concluded = cases.filter(Q(status=Case.Status.CONCLUDED) & _period("concluded_at", since, until))
+    concluded = cases.filter(
+        Q(status=Case.Status.CONCLUDED) & _period("concluded_at", since, until)
+    )
     denied = CaseTask.objects.filter(case=OuterRef("pk"), status=CaseTask.Status.DENIED)
     issued = Licence.objects.filter(source_case=OuterRef("pk"))
     grouped = (
@@ -136,9 +138,11 @@ def licence_metrics(
     # 免提交率: current materials of the cases submitted in the period.
     materials = (
         CaseMaterial.objects.current()
-        .filter(case__in=cases.filter(
-            Q(submitted_at__isnull=False) & _period("submitted_at", since, until)
-        ))
+        .filter(
+            case__in=cases.filter(
+                Q(submitted_at__isnull=False) & _period("submitted_at", since, until)
+            )
+        )
         .values("case__item_version__item_id", "case__org_unit_id")
         .annotate(
             total=Count("pk"),

@@ -88,9 +88,9 @@ def build_message(
 
 
 def der_to_raw(signature_der: bytes) -> bytes:
-    r_value, s_value = (asn1.decode_integer(v) for _tag, v in asn1.children(
-        asn1.read_all(signature_der, 0x30)
-    ))
+    r_value, s_value = (
+        asn1.decode_integer(v) for _tag, v in asn1.children(asn1.read_all(signature_der, 0x30))
+    )
     return r_value.to_bytes(32, "big") + s_value.to_bytes(32, "big")
 
 

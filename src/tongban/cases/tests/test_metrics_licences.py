@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """电子证照率 and 免提交率 per item and department, on a small dataset."""
 
 import datetime
@@ -29,8 +30,12 @@ def _case(implementation, applicant, status, *, denied=False, submitted=True, co
     )
     if denied:
         CaseTask.objects.create(
-            case=case, stage_position=1, stage_name="审查", name="审查",
-            org_unit=case.org_unit, status=CaseTask.Status.DENIED,
+            case=case,
+            stage_position=1,
+            stage_name="审查",
+            name="审查",
+            org_unit=case.org_unit,
+            status=CaseTask.Status.DENIED,
         )
     return case
 
@@ -40,13 +45,17 @@ def _material(case, name, *, source="upload", licence_key="", replaced=False):
         version=case.item_version, name=name, licence_type_key=licence_key
     )
     return CaseMaterial.objects.create(
-        case=case, material=catalogue, name=name, source=source,
+        case=case,
+        material=catalogue,
+        name=name,
+        source=source,
         replaced_at=timezone.now() if replaced else None,
     )
 
 
-def test_rates_per_item_and_department(gz_market_dept, sz_market_dept, citizen, approver,
-                                       permit_type, gz_seal):
+def test_rates_per_item_and_department(
+    gz_market_dept, sz_market_dept, citizen, approver, permit_type, gz_seal
+):
     food = make_implementation(gz_market_dept, name="食品经营许可", outputs=["food-permit-test"])
     advice = make_implementation(gz_market_dept, name="政策咨询")  # no outputs
     sz_food = make_implementation(sz_market_dept, name="深圳食品经营许可", outputs=["x"])

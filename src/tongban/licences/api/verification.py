@@ -36,8 +36,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 class VerificationOut(Schema):
     identifier: str
     status: str = Field(
-        ..., description="valid | expired | revoked | suspended | superseded | invalid | "
-        "unknown_issuer"
+        ...,
+        description="valid | expired | revoked | suspended | superseded | invalid | unknown_issuer",
     )
     status_label: str
     valid: bool

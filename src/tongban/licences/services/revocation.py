@@ -219,8 +219,11 @@ def revocation_entries() -> list[dict]:
     )
     times = _changed_at([row["pk"] for row in licences])
     return [
-        {"identifier": row["identifier"], "status": row["status"],
-         "since": times.get(str(row["pk"]), "")}
+        {
+            "identifier": row["identifier"],
+            "status": row["status"],
+            "since": times.get(str(row["pk"]), ""),
+        }
         for row in licences
     ]
 

@@ -97,8 +97,11 @@ def import_trusted_issuer(*, pem, name: str, issuer_code: str, actor) -> Trusted
                 "licences.trusted_issuer_imported",
                 actor=actor,
                 target=issuer,
-                data={"name": issuer.name, "issuer_code": issuer.issuer_code,
-                      "fingerprint": fingerprint},
+                data={
+                    "name": issuer.name,
+                    "issuer_code": issuer.issuer_code,
+                    "fingerprint": fingerprint,
+                },
             )
     except IntegrityError:  # imported concurrently
         raise DomainError(
@@ -116,7 +119,8 @@ def set_trusted_issuer_active(issuer: TrustedIssuer, *, active: bool, actor) -> 
             fresh.is_active = active
             fresh.save(update_fields=["is_active"])
             audit.record(
-                "licences.trusted_issuer_activated" if active
+                "licences.trusted_issuer_activated"
+                if active
                 else "licences.trusted_issuer_deactivated",
                 actor=actor,
                 target=fresh,
@@ -173,9 +177,9 @@ def resolve_key(fingerprint: str) -> list[KnownKey]:
     ]
     found += [
         _from_trusted(issuer)
-        for issuer in TrustedIssuer.objects.filter(
-            fingerprint__startswith=prefix, is_active=True
-        )[:5]
+        for issuer in TrustedIssuer.objects.filter(fingerprint__startswith=prefix, is_active=True)[
+            :5
+        ]
     ]
     return found
 

@@ -425,8 +425,11 @@ def _payload_result(decoded: offline.OfflinePayload, **values) -> VerificationRe
 
 def _refused(decoded, reason: str, **values) -> VerificationResult:
     return _payload_result(
-        decoded, reason=reason, status=UNKNOWN_ISSUER if reason == E.UNKNOWN_ISSUER else INVALID,
-        message=str(REASON_MESSAGES[reason]), **values
+        decoded,
+        reason=reason,
+        status=UNKNOWN_ISSUER if reason == E.UNKNOWN_ISSUER else INVALID,
+        message=str(REASON_MESSAGES[reason]),
+        **values,
     )
 
 
@@ -467,8 +470,7 @@ def verify_offline_payload(
     if signer.seal_key is not None:
         problem = _seal_problem(signer.seal_key.seal, None)
         if problem:
-            return _refused(decoded, problem, signature_ok=True,
-                            issuer_name=signer.issuer_name)
+            return _refused(decoded, problem, signature_ok=True, issuer_name=signer.issuer_name)
 
     if lookup_status:
         licence = _licences().filter(identifier=decoded.identifier).first()
@@ -482,8 +484,9 @@ def verify_offline_payload(
                 return _refused(decoded, E.DATA_MISMATCH, signature_ok=True)
             return result
         if signer.source == trust.SEAL:
-            return _refused(decoded, E.LICENCE_NOT_FOUND, signature_ok=True,
-                            issuer_name=signer.issuer_name)
+            return _refused(
+                decoded, E.LICENCE_NOT_FOUND, signature_ok=True, issuer_name=signer.issuer_name
+            )
 
     status = EXPIRED if decoded.valid_to and decoded.valid_to < today else VALID
     if status == VALID:
@@ -517,27 +520,45 @@ def verify_signed_document(data: bytes, signature_der: bytes) -> VerificationRes
     identifier = str(identifier or "")
     parsed = validate("licence-id", identifier)
     empty = {
-        "issuer_name": "", "type_name": "", "masked_holder": "", "valid_from": None,
-        "valid_to": None, "identifier": identifier, "online": False,
+        "issuer_name": "",
+        "type_name": "",
+        "masked_holder": "",
+        "valid_from": None,
+        "valid_to": None,
+        "identifier": identifier,
+        "online": False,
     }
     if not parsed.valid:
         return VerificationResult(
-            status=INVALID, valid=False, reason=E.DATA_MISMATCH, signature_ok=False,
-            message=str(REASON_MESSAGES[E.DATA_MISMATCH]), **empty,
+            status=INVALID,
+            valid=False,
+            reason=E.DATA_MISMATCH,
+            signature_ok=False,
+            message=str(REASON_MESSAGES[E.DATA_MISMATCH]),
+            **empty,
         )
     try:
         signer_der = signing.parse_signature(bytes(signature_der)).signer_key_der
         fingerprint = sm2.PublicKey.from_der(signer_der).fingerprint()
     except (ValueError, DomainError):
         return VerificationResult(
-            status=INVALID, valid=False, reason=E.SIGNATURE_INVALID, signature_ok=False,
-            message=str(REASON_MESSAGES[E.SIGNATURE_INVALID]), detail="malformed", **empty,
+            status=INVALID,
+            valid=False,
+            reason=E.SIGNATURE_INVALID,
+            signature_ok=False,
+            message=str(REASON_MESSAGES[E.SIGNATURE_INVALID]),
+            detail="malformed",
+            **empty,
         )
     known = next(iter(trust.resolve_key(fingerprint)), None)
     if known is None:
         return VerificationResult(
-            status=UNKNOWN_ISSUER, valid=False, reason=E.UNKNOWN_ISSUER, signature_ok=False,
-            message=str(REASON_MESSAGES[E.UNKNOWN_ISSUER]), **empty,
+            status=UNKNOWN_ISSUER,
+            valid=False,
+            reason=E.UNKNOWN_ISSUER,
+            signature_ok=False,
+            message=str(REASON_MESSAGES[E.UNKNOWN_ISSUER]),
+            **empty,
         )
     check = signing.verify_document(bytes(data), bytes(signature_der), public_key=known.public_key)
     reason = ""
@@ -564,7 +585,7 @@ def verify_signed_document(data: bytes, signature_der: bytes) -> VerificationRes
         valid=status == VALID,
         reason=reason,
         issuer_name=known.issuer_name,
-        type_name=str((doc.get("type_name") or doc.get("证照类型名称") or "")),
+        type_name=str(doc.get("type_name") or doc.get("证照类型名称") or ""),
         masked_holder="",
         valid_from=_date(valid_from),
         valid_to=_date(valid_to),

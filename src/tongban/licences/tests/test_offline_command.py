@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """`tongban licence verify-qr / export / trust-import`."""
 
 import subprocess
@@ -54,9 +55,21 @@ def test_verify_qr_refuses_a_stranger_key(licence, tmp_path):
 def test_export_writes_an_openssl_bundle(licence, tmp_path):
     run("export", licence.identifier, str(tmp_path))
     verified = subprocess.run(
-        ["openssl", "dgst", "-sm3", "-verify", "seal-public.pem", "-sigopt",
-         "distid:1234567812345678", "-signature", "signature.der", "tbs.der"],
-        cwd=tmp_path, capture_output=True, text=True,
+        [
+            "openssl",
+            "dgst",
+            "-sm3",
+            "-verify",
+            "seal-public.pem",
+            "-sigopt",
+            "distid:1234567812345678",
+            "-signature",
+            "signature.der",
+            "tbs.der",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert "Verified OK" in verified.stdout
     with pytest.raises(CommandError, match="invalid_identifier"):
@@ -66,8 +79,14 @@ def test_export_writes_an_openssl_bundle(licence, tmp_path):
 def test_trust_import(tmp_path):
     pem = tmp_path / "bj.pem"
     pem.write_bytes(sm2.PrivateKey.generate().public_key.to_pem())
-    out = run("trust-import", str(pem), "--name", "北京市市场监督管理局",
-              "--issuer-code", "91110000600037341L")
+    out = run(
+        "trust-import",
+        str(pem),
+        "--name",
+        "北京市市场监督管理局",
+        "--issuer-code",
+        "91110000600037341L",
+    )
     issuer = TrustedIssuer.objects.get()
     assert issuer.fingerprint in out
     assert AuditEvent.objects.get(event_type="licences.trusted_issuer_imported").actor_name == "cli"

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """The compact signed QR payload: size, offline verification, tampering, unknown keys."""
 
 import base64
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _payload_of(url: str) -> str:
     prefix = settings.SITE_URL.rstrip("/") + "/verify/q/"
     assert url.startswith(prefix) and url.endswith("/")
-    return url[len(prefix):-1]
+    return url[len(prefix) : -1]
 
 
 def test_qr_url_is_small_and_carries_masked_data_only(licence, citizen):
@@ -133,12 +134,24 @@ def test_openssl_verifies_the_payload_as_the_guide_describes(licence, tmp_path):
     (tmp_path / "qr.msg").write_bytes(raw[:-64])
     (tmp_path / "qr.sig").write_bytes(offline.raw_to_der(raw[-64:]))
     (tmp_path / "seal.pem").write_text(licence.seal_key.public_pem)
-    command = ["openssl", "dgst", "-sm3", "-verify", "seal.pem", "-sigopt",
-               "distid:1234567812345678", "-signature", "qr.sig", "qr.msg"]
-    assert "Verified OK" in subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True
-    ).stdout
+    command = [
+        "openssl",
+        "dgst",
+        "-sm3",
+        "-verify",
+        "seal.pem",
+        "-sigopt",
+        "distid:1234567812345678",
+        "-signature",
+        "qr.sig",
+        "qr.msg",
+    ]
+    assert (
+        "Verified OK"
+        in subprocess.run(command, cwd=tmp_path, capture_output=True, text=True).stdout
+    )
     (tmp_path / "qr.msg").write_bytes(raw[:-64].replace(b"TB1|", b"TB2|"))
-    assert "Verified OK" not in subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True
-    ).stdout
+    assert (
+        "Verified OK"
+        not in subprocess.run(command, cwd=tmp_path, capture_output=True, text=True).stdout
+    )

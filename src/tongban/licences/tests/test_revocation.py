@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """Revocation, suspension, reinstatement, expiry task and the signed revocation list."""
 
 import base64
@@ -49,14 +50,18 @@ def test_suspend_then_reinstate(licence, approver, citizen):
     revocation.reinstate_licence(licence, actor=approver, reason="调查结束")
     fresh = Licence.objects.get(pk=licence.pk)
     assert fresh.status == "valid" and fresh.status_reason == ""
-    assert [e.event_type for e in AuditEvent.objects.filter(
-        event_type__in=["licences.licence_suspended", "licences.licence_reinstated"]
-    ).order_by("seq")] == ["licences.licence_suspended", "licences.licence_reinstated"]
+    assert [
+        e.event_type
+        for e in AuditEvent.objects.filter(
+            event_type__in=["licences.licence_suspended", "licences.licence_reinstated"]
+        ).order_by("seq")
+    ] == ["licences.licence_suspended", "licences.licence_reinstated"]
     assert len(_sms(citizen.mobile)) == 2
 
 
-def test_reinstating_after_the_end_date_gives_expired(permit_type, gz_market_dept, gz_seal,
-                                                      citizen, approver):
+def test_reinstating_after_the_end_date_gives_expired(
+    permit_type, gz_market_dept, gz_seal, citizen, approver
+):
     old = issue(permit_type, gz_market_dept, citizen, actor=approver, valid_from=days_ago(2000))
     revocation.suspend_licence(old, actor=approver, reason="调查")
     revocation.reinstate_licence(old, actor=approver, reason="调查结束")
@@ -113,16 +118,21 @@ def test_illegal_transitions_change_nothing(licence, approver, start, service):
     assert caught.value.code == "illegal_status_transition" and caught.value.status == 409
     assert Licence.objects.get(pk=licence.pk).status == start
     assert not AuditEvent.objects.filter(
-        event_type__in=["licences.licence_revoked", "licences.licence_suspended",
-                        "licences.licence_reinstated"]
+        event_type__in=[
+            "licences.licence_revoked",
+            "licences.licence_suspended",
+            "licences.licence_reinstated",
+        ]
     ).exists()
 
 
-def test_expiry_task_is_idempotent(permit_type, gz_market_dept, gz_seal, citizen, approver,
-                                   licence):
+def test_expiry_task_is_idempotent(
+    permit_type, gz_market_dept, gz_seal, citizen, approver, licence
+):
     old = issue(permit_type, gz_market_dept, citizen, actor=approver, valid_from=days_ago(2000))
-    revoked_old = issue(permit_type, gz_market_dept, citizen, actor=approver,
-                        valid_from=days_ago(2000))
+    revoked_old = issue(
+        permit_type, gz_market_dept, citizen, actor=approver, valid_from=days_ago(2000)
+    )
     Licence.objects.filter(pk=revoked_old.pk).update(status="revoked")
     assert tasks.expire_licences.call() == {"expired": 1}
     assert Licence.objects.get(pk=old.pk).status == "expired"
@@ -137,9 +147,12 @@ def test_expiry_task_is_idempotent(permit_type, gz_market_dept, gz_seal, citizen
 
 def test_expiry_on_the_last_day_keeps_it_valid(licence):
     assert revocation.expire_due_licences(today=licence.valid_to) == 0
-    assert revocation.expire_due_licences(
-        today=licence.valid_to.fromordinal(licence.valid_to.toordinal() + 1)
-    ) == 1
+    assert (
+        revocation.expire_due_licences(
+            today=licence.valid_to.fromordinal(licence.valid_to.toordinal() + 1)
+        )
+        == 1
+    )
 
 
 def test_signed_revocation_list_verifies_with_the_platform_key(

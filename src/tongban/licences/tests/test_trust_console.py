@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """Console pages: trust list (operators) and licence status (issuer staff)."""
 
 import pytest
@@ -33,9 +34,14 @@ def test_operator_imports_and_withdraws_trust(operator):
     url = reverse("licences_console:trust_list")
     page = client.get(url)
     assert page.status_code == 200 and "信任列表为空" in page.content.decode()
-    response = client.post(url, {
-        "name": "北京市市场监督管理局", "issuer_code": "91110000600037341L", "public_pem": _pem(),
-    })
+    response = client.post(
+        url,
+        {
+            "name": "北京市市场监督管理局",
+            "issuer_code": "91110000600037341L",
+            "public_pem": _pem(),
+        },
+    )
     assert response.status_code == 302
     issuer = TrustedIssuer.objects.get()
     assert issuer.fingerprint[:16] in client.get(url).content.decode()
@@ -44,9 +50,14 @@ def test_operator_imports_and_withdraws_trust(operator):
 
 
 def test_bad_key_shows_the_error_and_changes_nothing(operator):
-    response = client_for(operator).post(reverse("licences_console:trust_list"), {
-        "name": "x", "issuer_code": "91110000600037341L", "public_pem": "garbage",
-    })
+    response = client_for(operator).post(
+        reverse("licences_console:trust_list"),
+        {
+            "name": "x",
+            "issuer_code": "91110000600037341L",
+            "public_pem": "garbage",
+        },
+    )
     assert response.status_code == 400
     assert "公钥无效" in response.content.decode()
     assert not TrustedIssuer.objects.exists()
@@ -59,18 +70,26 @@ def test_others_cannot_see_or_change_the_trust_list(persona, request):
         name="a", issuer_code="91110000600037341L", fingerprint="a" * 64, public_pem=_pem()
     )
     assert client.get(reverse("licences_console:trust_list")).status_code == 403
-    response = client.post(reverse("licences_console:trust_list"), {
-        "name": "x", "issuer_code": "91110000600037341L", "public_pem": _pem(),
-    })
+    response = client.post(
+        reverse("licences_console:trust_list"),
+        {
+            "name": "x",
+            "issuer_code": "91110000600037341L",
+            "public_pem": _pem(),
+        },
+    )
     assert response.status_code == 403
-    assert client.post(reverse("licences_console:trust_toggle", args=[issuer.pk])).status_code == 403
+    assert (
+        client.post(reverse("licences_console:trust_toggle", args=[issuer.pk])).status_code == 403
+    )
     assert TrustedIssuer.objects.count() == 1 and TrustedIssuer.objects.get().is_active
 
 
 def test_approver_suspends_a_licence_from_the_console(licence, approver, citizen):
     client = client_for(approver)
-    response = client.get(reverse("licences_console:status_lookup"),
-                          {"identifier": licence.identifier})
+    response = client.get(
+        reverse("licences_console:status_lookup"), {"identifier": licence.identifier}
+    )
     url = reverse("licences_console:licence_status", args=[licence.identifier])
     assert response.status_code == 302 and response["Location"] == url
     page = client.get(url).content.decode()
@@ -94,8 +113,9 @@ def test_clerk_sees_the_status_but_cannot_change_it(licence, clerk):
     assert Licence.objects.get(pk=licence.pk).status == "valid"
 
 
-@pytest.mark.parametrize("persona,status", [("other_city_clerk", 404), ("outsider", 403),
-                                            ("operator", 403)])
+@pytest.mark.parametrize(
+    "persona,status", [("other_city_clerk", 404), ("outsider", 403), ("operator", 403)]
+)
 def test_outsiders_cannot_reach_the_licence_status(licence, persona, status, request):
     client = client_for(request.getfixturevalue(persona))
     url = reverse("licences_console:licence_status", args=[licence.identifier])

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """Trust list: another province's issuer key imported by an operator; unknown issuers refused."""
 
 import datetime
@@ -122,7 +123,7 @@ def test_trusted_key_cannot_speak_for_another_issuer(other, operator, licence):
 def test_tampered_foreign_document_fails(other, operator):
     _import(other, operator)
     data, signature = other.document()
-    tampered = data.replace("2030-12-31".encode(), "2040-12-31".encode())
+    tampered = data.replace(b"2030-12-31", b"2040-12-31")
     result = verification.verify_signed_document(tampered, signature)
     assert result.status == "invalid" and result.reason == "signature_invalid"
 
@@ -138,8 +139,10 @@ def test_deactivated_issuer_is_unknown_again(other, operator):
 @pytest.mark.parametrize(
     "changes,code",
     [
-        ({"pem": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"},
-         "invalid_public_key"),
+        (
+            {"pem": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"},
+            "invalid_public_key",
+        ),
         ({"pem": "not a key"}, "invalid_public_key"),
         ({"issuer_code": "91350100M000100Y44"}, "invalid_issuer_code"),
         ({"name": "  "}, "name_required"),
@@ -161,7 +164,9 @@ def test_duplicate_and_own_keys_are_refused(other, operator, licence):
     assert caught.value.code == "already_trusted"
     with pytest.raises(DomainError) as caught:
         trust.import_trusted_issuer(
-            pem=licence.seal_key.public_pem, name="自己", issuer_code=OTHER_ISSUER_USCC,
+            pem=licence.seal_key.public_pem,
+            name="自己",
+            issuer_code=OTHER_ISSUER_USCC,
             actor=operator,
         )
     assert caught.value.code == "own_key"

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """Verification API: statuses, identifier errors, QR payloads, export (OpenSSL alone verifies
 it; tampering any signed field breaks it), revocation routes and the trust list routes."""
 
@@ -75,7 +76,9 @@ def test_unknown_identifier(licence):
     response = client_for().get(f"{API}/verify/{other}")
     assert response.status_code == 404
     assert response.json() == {
-        "code": "licence_not_found", "message": "未找到该证照", "field": "identifier"
+        "code": "licence_not_found",
+        "message": "未找到该证照",
+        "field": "identifier",
     }
 
 
@@ -132,11 +135,21 @@ def _sm3(cwd, name="data.json") -> str:
 
 def _openssl_verifies(cwd) -> bool:
     verified = _openssl(
-        "dgst", "-sm3", "-verify", "seal-public.pem", "-sigopt", "distid:1234567812345678",
-        "-signature", "signature.der", "tbs.der", cwd=cwd,
+        "dgst",
+        "-sm3",
+        "-verify",
+        "seal-public.pem",
+        "-sigopt",
+        "distid:1234567812345678",
+        "-signature",
+        "signature.der",
+        "tbs.der",
+        cwd=cwd,
     )
-    return verified.returncode == 0 and "Verified OK" in verified.stdout and (
-        _sm3(cwd) == _data_hash(cwd)
+    return (
+        verified.returncode == 0
+        and "Verified OK" in verified.stdout
+        and (_sm3(cwd) == _data_hash(cwd))
     )
 
 
@@ -148,7 +161,11 @@ def test_openssl_alone_verifies_the_export_and_every_tampered_field_fails(
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         archive.extractall(tmp_path)
     assert {p.name for p in tmp_path.iterdir()} >= {
-        "data.json", "tbs.der", "signature.der", "seal-public.pem", "README.txt"
+        "data.json",
+        "tbs.der",
+        "signature.der",
+        "seal-public.pem",
+        "README.txt",
     }
     assert (tmp_path / "data.json").read_bytes() == bytes(licence.signed_data)
     assert _openssl_verifies(tmp_path)
@@ -163,8 +180,9 @@ def test_openssl_alone_verifies_the_export_and_every_tampered_field_fails(
             changed = json.loads(original)
             changed[section][key] = (value + "0") if isinstance(value, str) else "0"
             (tmp_path / "data.json").write_bytes(
-                json.dumps(changed, ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":")).encode()
+                json.dumps(
+                    changed, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+                ).encode()
             )
             assert not _openssl_verifies(tmp_path), (section, key)
             tampered_keys.append(key)
@@ -177,10 +195,21 @@ def test_openssl_alone_verifies_the_export_and_every_tampered_field_fails(
     tbs = bytearray((tmp_path / "tbs.der").read_bytes())
     tbs[-3] ^= 0x01
     (tmp_path / "tbs.der").write_bytes(bytes(tbs))
-    assert "Verified OK" not in _openssl(
-        "dgst", "-sm3", "-verify", "seal-public.pem", "-sigopt", "distid:1234567812345678",
-        "-signature", "signature.der", "tbs.der", cwd=tmp_path,
-    ).stdout
+    assert (
+        "Verified OK"
+        not in _openssl(
+            "dgst",
+            "-sm3",
+            "-verify",
+            "seal-public.pem",
+            "-sigopt",
+            "distid:1234567812345678",
+            "-signature",
+            "signature.der",
+            "tbs.der",
+            cwd=tmp_path,
+        ).stdout
+    )
 
 
 @pytest.mark.parametrize("persona", ["clerk", "approver"])
@@ -210,7 +239,9 @@ def test_issuer_approver_revokes_through_the_api(licence, approver):
     assert response.json()["status"] == "valid"
     response = post(client, f"{API}/{licence.identifier}/revoke", {"reason": "吊销"})
     assert response.json() == {
-        "identifier": licence.identifier, "status": "revoked", "status_reason": "吊销"
+        "identifier": licence.identifier,
+        "status": "revoked",
+        "status_reason": "吊销",
     }
     response = post(client, f"{API}/{licence.identifier}/reinstate", {"reason": "再试"})
     assert response.status_code == 409
@@ -219,8 +250,8 @@ def test_issuer_approver_revokes_through_the_api(licence, approver):
 
 
 @pytest.mark.parametrize(
-    "persona,status", [("outsider", 404), ("other_city_clerk", 404), ("clerk", 403),
-                       ("citizen", 404), (None, 401)]
+    "persona,status",
+    [("outsider", 404), ("other_city_clerk", 404), ("clerk", 403), ("citizen", 404), (None, 401)],
 )
 def test_others_cannot_revoke(licence, persona, status, request):
     user = request.getfixturevalue(persona) if persona else None
@@ -242,17 +273,29 @@ def _pem():
 
 def test_operator_manages_the_trust_list(operator):
     client = client_for(operator)
-    response = post(client, f"{API}/trusted-issuers", {
-        "name": "北京市市场监督管理局", "issuer_code": "91350100M000100Y43", "public_pem": _pem(),
-    })
+    response = post(
+        client,
+        f"{API}/trusted-issuers",
+        {
+            "name": "北京市市场监督管理局",
+            "issuer_code": "91350100M000100Y43",
+            "public_pem": _pem(),
+        },
+    )
     assert response.status_code == 201, response.json()
     issuer_id = response.json()["id"]
     assert [row["id"] for row in client.get(f"{API}/trusted-issuers").json()] == [issuer_id]
     response = post(client, f"{API}/trusted-issuers/{issuer_id}/deactivate", {})
     assert response.status_code == 200 and response.json()["is_active"] is False
-    response = post(client, f"{API}/trusted-issuers", {
-        "name": "x", "issuer_code": "123", "public_pem": _pem(),
-    })
+    response = post(
+        client,
+        f"{API}/trusted-issuers",
+        {
+            "name": "x",
+            "issuer_code": "123",
+            "public_pem": _pem(),
+        },
+    )
     assert response.status_code == 400 and response.json()["code"] == "invalid_issuer_code"
 
 
@@ -264,9 +307,15 @@ def test_others_cannot_touch_the_trust_list(persona, status, request, operator):
         name="a", issuer_code="91350100M000100Y43", fingerprint="f" * 64, public_pem=_pem()
     )
     assert client.get(f"{API}/trusted-issuers").status_code == status
-    response = post(client, f"{API}/trusted-issuers", {
-        "name": "x", "issuer_code": "91110000600037341L", "public_pem": _pem(),
-    })
+    response = post(
+        client,
+        f"{API}/trusted-issuers",
+        {
+            "name": "x",
+            "issuer_code": "91110000600037341L",
+            "public_pem": _pem(),
+        },
+    )
     assert response.status_code == status
     assert post(client, f"{API}/trusted-issuers/{existing.pk}/deactivate", {}).status_code == status
     assert TrustedIssuer.objects.count() == 1

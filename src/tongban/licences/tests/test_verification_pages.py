@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """Public verification pages: every status, identifier errors, the QR page, masked data only."""
 
 import pytest
@@ -41,9 +42,12 @@ def test_each_status_is_shown_big_and_clear(licence, citizen, status, label):
     # No personal data beyond the masked fields.
     assert citizen.id_number not in html and "张三" not in html
     assert "天河路1号" not in html  # licence fields are not shown
-    assert LicenceUsage.objects.filter(
-        licence=licence, kind="verification", used_by="公众核验"
-    ).count() == 1
+    assert (
+        LicenceUsage.objects.filter(
+            licence=licence, kind="verification", used_by="公众核验"
+        ).count()
+        == 1
+    )
 
 
 def test_superseded_page_links_the_new_version(licence, approver):
@@ -93,7 +97,7 @@ def test_form_redirects_to_the_verdict(licence):
 
 def test_qr_page_checks_the_signature_and_the_current_status(licence):
     url = verification.qr_url(licence)
-    path = url[url.index("/verify/q/"):]
+    path = url[url.index("/verify/q/") :]
     html = Client().get(path).content.decode()
     assert 'data-status="valid">有效</span>' in html
     Licence.objects.filter(pk=licence.pk).update(status="revoked", status_reason="吊销")

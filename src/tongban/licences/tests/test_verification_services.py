@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """verify_licence / verify_identifier: statuses, signature and data checks, seal status."""
 
 import pytest
@@ -28,8 +29,9 @@ def test_valid_licence_verifies_with_masked_holder(licence, citizen):
     assert result.status_label == "有效"
 
 
-def test_expired_is_shown_before_the_daily_task_ran(permit_type, gz_market_dept, gz_seal,
-                                                    citizen, approver):
+def test_expired_is_shown_before_the_daily_task_ran(
+    permit_type, gz_market_dept, gz_seal, citizen, approver
+):
     from tongban.licences.tests.verification_support import days_ago
 
     old = issue(permit_type, gz_market_dept, citizen, actor=approver, valid_from=days_ago(2000))
@@ -39,9 +41,7 @@ def test_expired_is_shown_before_the_daily_task_ran(permit_type, gz_market_dept,
     assert result.status_label == "已过期"
 
 
-@pytest.mark.parametrize(
-    "status,label", [("revoked", "已撤销"), ("suspended", "已暂停")]
-)
+@pytest.mark.parametrize("status,label", [("revoked", "已撤销"), ("suspended", "已暂停")])
 def test_revoked_and_suspended_show_the_reason(licence, status, label):
     Licence.objects.filter(pk=licence.pk).update(status=status, status_reason="经营场所变更")
     result = verification.verify_identifier(licence.identifier)
@@ -53,8 +53,9 @@ def test_revoked_and_suspended_show_the_reason(licence, status, label):
 def test_superseded_names_the_newer_version(licence, approver):
     from tongban.licences.services import issuing
 
-    newer = issuing.issue_new_version(licence, fields={"scope": "预包装食品、散装食品销售"},
-                                      actor=approver)
+    newer = issuing.issue_new_version(
+        licence, fields={"scope": "预包装食品、散装食品销售"}, actor=approver
+    )
     old = verification.verify_identifier(licence.identifier)
     assert old.status == "superseded" and not old.valid
     assert old.superseded_by == newer.identifier
@@ -86,8 +87,15 @@ def test_tampered_signature_is_invalid(licence):
     [
         ("holder_name", "王五"),
         ("holder_code", "11010519491231002X"),
-        ("fields", {"name": "张三", "id_number": "440106199001011235", "address": "别处",
-                    "scope": "预包装食品销售"}),
+        (
+            "fields",
+            {
+                "name": "张三",
+                "id_number": "440106199001011235",
+                "address": "别处",
+                "scope": "预包装食品销售",
+            },
+        ),
     ],
 )
 def test_record_edited_behind_the_signature_is_invalid(licence, field, value):
@@ -117,8 +125,9 @@ def test_revoked_seal_voids_its_licences_suspended_seal_does_not(licence, gz_sea
     assert result.signature_ok  # the signature itself is intact
 
 
-def test_key_rotation_keeps_old_licences_valid(licence, gz_seal, dept_admin, permit_type,
-                                               citizen, approver):
+def test_key_rotation_keeps_old_licences_valid(
+    licence, gz_seal, dept_admin, permit_type, citizen, approver
+):
     from tongban.licences.services import seals
 
     seals.rotate_seal_key(gz_seal, actor=dept_admin)
@@ -132,7 +141,7 @@ def test_key_rotation_keeps_old_licences_valid(licence, gz_seal, dept_admin, per
     "mangle,detail",
     [
         (lambda i: i[:-1] + ("0" if i[-1] != "0" else "1"), "invalid_checksum"),
-        (lambda i: "1.2.156.3005.3." + i[len(PREFIX):], "invalid_prefix"),
+        (lambda i: "1.2.156.3005.3." + i[len(PREFIX) :], "invalid_prefix"),
         (lambda i: i.rsplit(".", 2)[0] + ".01." + i[-1], "invalid_version"),
         (lambda i: "", "empty"),
     ],
@@ -149,7 +158,7 @@ def test_mistyped_identifier_names_the_precise_code(licence, mangle, detail):
 def test_unknown_identifier_is_not_found(licence):
     from tongban.core.codes import generate_licence_id
 
-    parts = licence.identifier[len(PREFIX):].split(".")
+    parts = licence.identifier[len(PREFIX) :].split(".")
     other = generate_licence_id(type_code=parts[0], issuer_uscc=parts[1], number="9999999")
     with pytest.raises(DomainError) as caught:
         verification.verify_identifier(other)

@@ -25,7 +25,8 @@ from tongban.licences.services import revocation, trust, verification
 class TrustedIssuerForm(forms.Form):
     name = forms.CharField(label=_("签发机构名称"), max_length=200)
     issuer_code = forms.CharField(
-        label=_("签发机构统一社会信用代码"), max_length=18,
+        label=_("签发机构统一社会信用代码"),
+        max_length=18,
         help_text=_("该机构签发的证照标识中的颁发机构代码。"),
     )
     public_pem = forms.CharField(
@@ -46,7 +47,9 @@ class StatusForm(forms.Form):
         ("revoke", _("撤销（不可恢复）")),
     )
     action = forms.ChoiceField(label=_("操作"), choices=ACTIONS)
-    reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 manage_trust = permissions.require_perm_page(LICENCES_MANAGE_TRUST)
@@ -69,9 +72,7 @@ def trust_list(request):
         except DomainError as exc:
             exc.add_to_form(form)
         else:
-            messages.success(
-                request, _t("已加入信任列表：%(name)s") % {"name": issuer.name}
-            )
+            messages.success(request, _t("已加入信任列表：%(name)s") % {"name": issuer.name})
             return redirect("licences_console:trust_list")
     return render(
         request,

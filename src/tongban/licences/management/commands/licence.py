@@ -1,15 +1,15 @@
 """`tongban licence ...`: verify QR payloads offline, export OpenSSL bundles, trust keys.
 
-    tongban licence verify-qr <payload or QR URL> [--public-key seal.pem ...]
-        Offline: checks the payload's SM2 signature with the keys of this installation's
-        database (seal keys and the trust list) or only with the --public-key files given.
-        No HTTP request is made and the licence's current status is NOT looked up.
-        Exit status 0 when the signature is good and the licence within its validity.
-    tongban licence export <identifier> <directory>
-        Writes data.json, tbs.der, signature.der, seal-public.pem and README.txt (OpenSSL
-        recipe) for one licence.
-    tongban licence trust-import <pem file> --name <issuer name> --issuer-code <USCC>
-        Adds another platform's issuer public key to the trust list (audited, actor "cli").
+tongban licence verify-qr <payload or QR URL> [--public-key seal.pem ...]
+    Offline: checks the payload's SM2 signature with the keys of this installation's
+    database (seal keys and the trust list) or only with the --public-key files given.
+    No HTTP request is made and the licence's current status is NOT looked up.
+    Exit status 0 when the signature is good and the licence within its validity.
+tongban licence export <identifier> <directory>
+    Writes data.json, tbs.der, signature.der, seal-public.pem and README.txt (OpenSSL
+    recipe) for one licence.
+tongban licence trust-import <pem file> --name <issuer name> --issuer-code <USCC>
+    Adds another platform's issuer public key to the trust list (audited, actor "cli").
 """
 
 from pathlib import Path
