@@ -195,6 +195,7 @@ TASKS = {
 PERIODIC_TASKS = {
     "tongban.core.tasks.sign_audit_chain_head": 3600,  # signs at most once a day
     "tongban.cases.tasks.retry_webhook_deliveries": 60,
+    "tongban.licences.tasks.expire_licences": 3600,
 }
 WORKER_HEARTBEAT_MAX_AGE = env_int("TONGBAN_WORKER_HEARTBEAT_MAX_AGE", 120)
 
