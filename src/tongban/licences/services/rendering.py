@@ -140,7 +140,7 @@ def verification_url(licence) -> str:
         qr_url = None
     if qr_url is not None:
         return qr_url(licence)
-    return f"{settings.SITE_URL}/verify/{licence.identifier}/"
+    return f"{settings.SITE_URL.rstrip('/')}/verify/{licence.identifier}/"
 
 
 def _draw_seal(canvas, cx: float, cy: float, size: float, licence, font: str) -> None:
@@ -193,16 +193,31 @@ def _fallback_seal(canvas, cx, cy, size, name: str, font: str) -> None:
 
 
 def _draw_qr(canvas, url: str, x: float, y: float, size: float) -> None:
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
+    """The QR code of ``url`` in the square (x, y, size) as one filled path of the dark
+    module runs. The matrix comes from segno: about eight times faster than reportlab's QR
+    widget for the long verification URL (see bench/bench_licence_render.py)."""
+    import segno
 
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    width, height = x1 - x0, y1 - y0
-    drawing = Drawing(size, size, transform=[size / width, 0, 0, size / height, 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    matrix = segno.make(url, error="m").matrix
+    modules = len(matrix)
+    quiet = 2  # modules of white margin inside the square
+    unit = size / (modules + 2 * quiet)
+    path = canvas.beginPath()
+    for row_index, row in enumerate(matrix):
+        top = y + size - (quiet + row_index + 1) * unit
+        col = 0
+        while col < modules:
+            if row[col]:
+                start = col
+                while col < modules and row[col]:
+                    col += 1
+                path.rect(x + (quiet + start) * unit, top, (col - start) * unit, unit)
+            else:
+                col += 1
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 # --- layout -----------------------------------------------------------------------------------

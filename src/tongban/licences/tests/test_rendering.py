@@ -115,3 +115,22 @@ def test_missing_font_is_a_clear_error_and_nothing_is_cached(licence, private_me
     assert exc.value.code == "pdf_font_missing" and exc.value.status == 503
     assert "TONGBAN_PDF_FONT" in exc.value.message and "/nonexistent/font.ttc" in exc.value.message
     assert not rendering.cache_dir().exists()
+
+
+def test_qr_code_decodes_to_a_verifiable_url(licence, private_media, tmp_path, settings):
+    pdftoppm, zbarimg = shutil.which("pdftoppm"), shutil.which("zbarimg")
+    if not (pdftoppm and zbarimg):
+        pytest.skip("pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed")
+    from tongban.licences.services.verification import verify_offline_payload
+
+    pdf = tmp_path / "licence.pdf"
+    pdf.write_bytes(rendering.render_pdf(licence, watermark="仅供办理银行开户使用"))
+    subprocess.run([pdftoppm, "-r", "100", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    image = next(tmp_path.glob("page*.png"))
+    decoded = subprocess.run(
+        [zbarimg, "-q", "--raw", str(image)], capture_output=True, text=True
+    ).stdout.strip()
+    prefix = f"{settings.SITE_URL}/verify/q/"
+    assert decoded.startswith(prefix)
+    result = verify_offline_payload(decoded[len(prefix) :].rstrip("/"))
+    assert result.valid and result.identifier == licence.identifier
