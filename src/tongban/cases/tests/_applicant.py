@@ -226,7 +226,10 @@ def wallet():
                 }
             ]
 
+    previous = applications.wallet_provider()  # the real wallet, registered at start-up
     provider = FakeWallet()
     applications.register_wallet_provider(provider)
     yield provider
     applications.unregister_wallet_provider()
+    if previous is not None:
+        applications.register_wallet_provider(previous)

@@ -401,17 +401,23 @@ def test_materials_cannot_change_after_submission(draft, citizen):
 
 # --- licence wallet --------------------------------------------------------------------------
 def test_without_wallet_only_uploads_are_offered(draft, citizen):
-    m = material(draft.implementation, "经营者身份证明")
-    assert applications.wallet_licences(citizen, m) == []
-    refused(
-        "wallet_unavailable",
-        applications.attach_licence,
-        draft,
-        m,
-        "LIC-1",
-        actor=citizen,
-        case=draft,
-    )
+    previous = applications.wallet_provider()  # the licences app registers one at start-up
+    applications.unregister_wallet_provider()
+    try:
+        m = material(draft.implementation, "经营者身份证明")
+        assert applications.wallet_licences(citizen, m) == []
+        refused(
+            "wallet_unavailable",
+            applications.attach_licence,
+            draft,
+            m,
+            "LIC-1",
+            actor=citizen,
+            case=draft,
+        )
+    finally:
+        if previous is not None:
+            applications.register_wallet_provider(previous)
 
 
 def test_attach_licence_records_consent(draft, citizen, wallet):
