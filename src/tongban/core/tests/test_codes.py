@@ -27,6 +27,7 @@ from tongban.core.codes import (
 from tongban.core.codes.checksums import iso7064_mod37_36, org_code_check_char
 from tongban.core.codes.licence_id import register_check_algorithm
 from tongban.core.exceptions import DomainError
+from tongban.testing.fixtures import skip_unless
 
 REAL_LICENCE_ID = "1.2.156.3005.2.11100000000013338W032.11220000013544541J.2430599.001.F"
 
@@ -220,8 +221,7 @@ def test_21_guangdong_cities_match_standards():
 
 def test_cities_match_shared_data_file():
     path = settings.SHARED_DATA_DIR / "divisions-guangdong.csv"
-    if not path.exists():
-        pytest.skip("shared data directory not available")
+    skip_unless(path.exists(), "shared data directory not available")
     with path.open(encoding="utf-8") as handle:
         shared = {
             row["code"]: row["name"] for row in csv.DictReader(handle) if row["level"] == "city"

@@ -14,6 +14,7 @@ from tongban.licences.tests.wallet_support import (
     private_media,
     set_status,
 )
+from tongban.testing.fixtures import skip_unless
 
 pytestmark = pytest.mark.django_db
 __all__ = ["private_media"]
@@ -39,8 +40,7 @@ def test_pdf_is_a4_with_font_title_fields_and_identifier(licence, private_media,
     assert data.startswith(b"%PDF-")
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in data  # A4 in points
     assert b"/FontFile2" in data and b"WenQuanYi" in data  # the CJK TrueType font, embedded
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    skip_unless(PDFTOTEXT is not None, "pdftotext (poppler-utils) is not installed")
     text = pdf_text(data, tmp_path).replace(" ", "")
     assert "营业执照" in text
     assert licence.identifier in text
@@ -51,8 +51,7 @@ def test_pdf_is_a4_with_font_title_fields_and_identifier(licence, private_media,
 
 
 def test_fields_follow_the_layout_order(licence, private_media, tmp_path):
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    skip_unless(PDFTOTEXT is not None, "pdftotext (poppler-utils) is not installed")
     licence.licence_type.layout = {"field_order": ["business_scope", "legal_rep"]}
     licence.licence_type.save()
     text = pdf_text(rendering.render_pdf(licence), tmp_path).replace(" ", "")
@@ -63,8 +62,7 @@ def test_watermark_is_drawn_for_a_share(licence, private_media, tmp_path):
     plain = rendering.render_pdf(licence)
     marked = rendering.render_pdf(licence, watermark=rendering.share_watermark("办理银行开户"))
     assert marked != plain
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    skip_unless(PDFTOTEXT is not None, "pdftotext (poppler-utils) is not installed")
     text = pdf_text(marked, tmp_path).replace(" ", "")
     assert "仅供办理银行开户使用，他用无效" in text  # the banner under the title
     assert text.count("仅") > 10  # and the diagonal tiles across the page
@@ -119,8 +117,9 @@ def test_missing_font_is_a_clear_error_and_nothing_is_cached(licence, private_me
 
 def test_qr_code_decodes_to_a_verifiable_url(licence, private_media, tmp_path, settings):
     pdftoppm, zbarimg = shutil.which("pdftoppm"), shutil.which("zbarimg")
-    if not (pdftoppm and zbarimg):
-        pytest.skip("pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed")
+    skip_unless(
+        bool(pdftoppm and zbarimg), "pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed"
+    )
     from tongban.licences.services.verification import verify_offline_payload
 
     pdf = tmp_path / "licence.pdf"
