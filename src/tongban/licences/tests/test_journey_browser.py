@@ -2,9 +2,9 @@
 
 A citizen's 个体工商户设立登记 case is concluded at the window; the sole trader's 营业执照 is
 issued automatically into the company wallet. The holder opens "我的证照", downloads the PDF,
-opens the QR verification URL and sees "有效", then applies for 食品经营许可证核发 and supplies
-the 营业执照 material from the wallet with one click; the window clerk sees the licence
-verified on the workbench case page.
+scans its QR code and opens the URL: "有效"; then applies for 食品经营许可证核发 and supplies
+the 营业执照 material from the wallet instead of uploading; the window clerk sees the licence
+data inline, verified, on the workbench case page; the holder's usage log shows the use.
 
 Only the data is set up directly (org units, catalogue, licence types, the department's seal,
 registry persons, accounts); every step of the journey goes through the pages.
@@ -220,16 +220,28 @@ def test_sole_trader_licence_is_held_verified_and_used_in_the_next_application(
     used = CaseMaterial.objects.get(case=food_case, source=CaseMaterial.Source.LICENCE)
     assert used.licence_ref == licence.identifier and used.consent_at is not None
 
-    # 7. The window clerk sees the licence verified on the case page.
+    # 7. The window clerk sees the licence inline on the case page, verified.
     login_staff(staff, "th_clerk")
     staff.goto(f"/workbench/cases/{food_case.number}/")
-    row = staff.locator("#case-body li", has_text="营业执照")
-    expect(row).to_contain_text(licence.identifier)
-    expect(row).to_contain_text("有效")
-    expect(row).to_contain_text(TRADE_NAME)
+    used_licence = staff.locator("#licence-materials article", has_text="营业执照")
+    expect(used_licence).to_have_attribute("data-ref", licence.identifier)
+    expect(used_licence.locator("[data-verification]")).to_have_attribute(
+        "data-verification", "valid"
+    )
+    expect(used_licence).to_contain_text("核验通过")
+    expect(used_licence).to_contain_text("电子印章签名有效")
+    expect(used_licence).to_contain_text(TRADE_NAME)
+    expect(used_licence.locator("[data-field=legal_rep]")).to_have_text(CITIZEN_NAME)
 
-    # The holder's usage log shows the application.
-    assert LicenceUsage.objects.filter(licence=licence, kind=LicenceUsage.Kind.APPLICATION).exists()
+    # 8. The holder's usage log names the department, the item and the case.
+    page.goto(f"/my/licences/{licence.identifier}/usages/")
+    application_use = page.locator(".usage-list li[data-kind=application]")
+    expect(application_use).to_have_count(1)
+    expect(application_use).to_contain_text(unit.full_name)
+    expect(application_use).to_contain_text(FOOD_ITEM)
+    expect(application_use).to_contain_text(food_case.number)
+    fits_phone(page)
+    assert LicenceUsage.objects.filter(licence=licence, kind=LicenceUsage.Kind.DOWNLOAD).exists()
     assert verify_chain().ok
     staff_context.close()
     operator_context.close()
