@@ -43,10 +43,12 @@ class LicencesConfig(AppConfig):
         register_tool(
             "console",
             Tool(
+                # shown to those who may act on a licence's status; window clerks see attached
+                # licences verified on the workbench case page instead
                 "licences_console:status_lookup",
                 _("证照状态管理"),
                 _("核验本部门签发的证照，暂停、恢复或撤销并通知持证人"),
-                permissions.LICENCES_VIEW_LICENCE,
+                permissions.LICENCES_ISSUE_LICENCE,
             ),
         )
         register_tool(
