@@ -210,7 +210,9 @@ def _ensure_demo_licence(type_key, holder_code, division_code, department, repor
 
 
 def _ensure_licences(report: SeedReport) -> None:
-    report.add(f"licence types: {import_licence_types()}")
+    types = import_licence_types()
+    if types.changed:
+        report.add(f"licence types: {len(types.created)} created, {len(types.updated)} updated")
     sealed = set(Seal.objects.values_list("org_unit_id", flat=True))
     created = 0
     for unit in _seal_units():
