@@ -87,7 +87,10 @@ def _safe(text: str) -> str:
 
 def cache_path(licence, watermark: str | None = None) -> Path:
     status = selectors.effective_status(licence)
-    key = f"{RENDER_REVISION}|{licence.identifier}|{licence.version}|{status}|{watermark or ''}"
+    # The signature is part of the key: identifiers can repeat after a database reset (numbers
+    # and demo issuer codes are deterministic), and an old PDF would carry a dead QR payload.
+    signature = sm3.hexdigest(bytes(licence.signature_der))
+    key = f"{RENDER_REVISION}|{licence.identifier}|{licence.version}|{status}|{watermark or ''}|{signature}"
     digest = sm3.hexdigest(key.encode("utf-8"))[:24]
     return cache_dir() / _safe(licence.identifier) / f"v{licence.version}-{status}-{digest}.pdf"
 

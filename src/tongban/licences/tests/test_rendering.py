@@ -79,6 +79,16 @@ def test_cache_hit_returns_the_same_bytes_from_private_media(licence, private_me
     assert rendering.render_pdf(licence) == first + b"%cached"
 
 
+def test_a_reissued_licence_with_the_same_identifier_is_not_served_the_old_pdf(
+    licence, private_media
+):
+    """After a database reset identifiers repeat; a new signature must mean a new PDF."""
+    old_path = rendering.cache_path(licence)
+    rendering.render_pdf(licence)
+    licence.signature_der = bytes(licence.signature_der) + b"\x00"  # another signing
+    assert rendering.cache_path(licence) != old_path
+
+
 def test_status_change_renders_afresh_with_a_stamp(licence, private_media, tmp_path):
     valid = rendering.render_pdf(licence)
     valid_path = rendering.cache_path(licence)
