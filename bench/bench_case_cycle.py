@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _django_setup import setup_django
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -116,28 +118,9 @@ def run_inserts(implementation, people, count: int) -> float:
     return count / (time.perf_counter() - start)
 
 
-def setup(workdir: Path, database_url: str | None) -> None:
-    """As ``_django_setup.setup_django``, but the migrated apps' tables come first so that
-    apps without migrations yet (``run_syncdb``) can point foreign keys at them on
-    PostgreSQL."""
-    sys.path.insert(0, str(HERE.parent / "src"))
-    os.environ["TONGBAN_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["TONGBAN_DEBUG"] = "false"
-    os.environ.setdefault("TONGBAN_LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.config.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
-
-
 def child(database_url: str | None, count: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="tongban-bench-") as tmp:
-        setup(Path(tmp), database_url)
+        setup_django(Path(tmp), database_url)
         from django.db import connection
 
         implementation, people = build_world()
