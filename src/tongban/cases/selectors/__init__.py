@@ -4,10 +4,11 @@
 
 * "apply": the applicant (own case) or, for a company case, an agent with scope "apply";
 * "view": the applicant (as for "apply", any agent scope) or staff holding
-  ``cases.view_case`` in the case's org unit or in the org unit of one of its tasks
-  (joint-approval departments see the cases they review);
+  ``cases.view_case`` in the case's org unit or in the org unit of one of its started tasks
+  (joint-approval departments see the cases they review; :func:`staff_reach_q`, the same
+  rule as the workbench's reach);
 * "accept": ``cases.accept_case`` in the case's org unit;
-* "review": ``cases.review_case`` in the case's org unit or in a task's org unit;
+* "review": ``cases.review_case`` in the case's org unit or in a started task's org unit;
 * "decide": ``cases.decide_case`` or ``cases.review_case`` in the case's org unit.
 
 Anything else — including a case that does not exist — is ``NotFound`` (404), so other
@@ -16,11 +17,11 @@ units' case numbers cannot be probed.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.cases.errors import CaseError
-from tongban.cases.models.case import Case
+from tongban.cases.models.case import Case, CaseTask
 from tongban.core import permissions
 from tongban.core.exceptions import NotFound
 
@@ -31,11 +32,13 @@ _STAFF_PERMS = {
     "review": (permissions.CASES_REVIEW_CASE,),
     "decide": (permissions.CASES_DECIDE_CASE, permissions.CASES_REVIEW_CASE),
 }
-# Actions for which a task's org unit also gives access.
+# Actions for which a started task's org unit also gives access.
 _TASK_UNIT_ACTIONS = {"view", "review"}
+# Tasks of a unit that bring the case within its reach (waiting tasks of later stages do not).
+STARTED_TASK_STATUSES = (CaseTask.Status.ACTIVE, CaseTask.Status.APPROVED, CaseTask.Status.DENIED)
 
 
-def _not_found() -> NotFound:
+def case_not_found() -> NotFound:
     return NotFound(CaseError.NOT_FOUND, _("未找到该办件，或您无权查看。"))
 
 
@@ -62,6 +65,20 @@ def is_applicant_side(user, case: Case, scope: str | None = "apply") -> bool:
     return AgentAuthorisation.objects.active().filter(company=case.company, agent=user).exists()
 
 
+def staff_reach_q(user, permission: str = permissions.CASES_VIEW_CASE) -> Q:
+    """Cases within a staff member's reach for ``permission`` (a Q over Case): the case's
+    org unit is one where the user holds it, or a started task of the case is in such a unit
+    (并联审批). The one implementation of that rule: ``access_case`` and the workbench's
+    queue and case page use it."""
+    if not _is_active_user(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    units = permissions.units_for(user, permission)
+    joint = CaseTask.objects.filter(org_unit__in=units, status__in=STARTED_TASK_STATUSES)
+    return Q(org_unit__in=units) | Q(pk__in=joint.values("case_id"))
+
+
 def staff_may(user, case: Case, action: str) -> bool:
     perms = _STAFF_PERMS.get(action)
     if not perms or not _is_active_user(user):
@@ -69,8 +86,10 @@ def staff_may(user, case: Case, action: str) -> bool:
     if any(permissions.has_perm_in(user, perm, case.org_unit) for perm in perms):
         return True
     if action in _TASK_UNIT_ACTIONS:
-        units = {task.org_unit for task in case.tasks.select_related("org_unit")}
-        return any(permissions.has_perm_in(user, perm, unit) for unit in units for perm in perms)
+        reach = Q(pk__in=[])
+        for perm in perms:
+            reach |= staff_reach_q(user, perm)
+        return Case.objects.filter(reach, pk=case.pk).exists()
     return False
 
 
@@ -78,7 +97,7 @@ def access_case(user, number: str, action: str = "view") -> Case:
     if action not in ACTIONS:
         raise ValueError(f"unknown case action {action!r}")
     if not _is_active_user(user) or not number:
-        raise _not_found()
+        raise case_not_found()
     case = (
         Case.objects.select_related(
             "org_unit",
@@ -93,7 +112,7 @@ def access_case(user, number: str, action: str = "view") -> Case:
         .first()
     )
     if case is None:
-        raise _not_found()
+        raise case_not_found()
     if action == "apply":
         allowed = is_applicant_side(user, case, "apply")
     elif action == "view":
@@ -101,7 +120,7 @@ def access_case(user, number: str, action: str = "view") -> Case:
     else:
         allowed = staff_may(user, case, action)
     if not allowed:
-        raise _not_found()
+        raise case_not_found()
     return case
 
 
@@ -117,56 +136,38 @@ def cases_of_applicant(user) -> QuerySet[Case]:
 
 
 # --- deadline status per org unit (console) --------------------------------------------------
-OPEN_STATES = (
-    Case.Status.IN_REVIEW,
-    Case.Status.SUSPENDED,
-    Case.Status.AWAITING_PAYMENT,
-    Case.Status.CORRECTION_REQUESTED,
-    Case.Status.APPROVED,
-    Case.Status.DENIED,
-)
-
-
 def deadline_status_by_unit(user, today=None) -> list[dict]:
     """Accepted, unconcluded cases within the user's ``cases.view_case`` reach, counted per
     org unit: ``{"org_unit", "green", "yellow", "red", "total"}``, units with overdue cases
     first. Three queries whatever the number of cases."""
-    from datetime import date as date_type
-
     from django.utils import timezone
 
     from tongban.cases.models.case import ClockPause
-    from tongban.cases.services.clock import light_for
-    from tongban.core.calendar import working_days_between
+    from tongban.cases.services import clock
     from tongban.core.models import OrgUnit
 
     today = today or timezone.localdate()
     rows = list(
         permissions.restrict(Case.objects.all(), user, permissions.CASES_VIEW_CASE)
-        .filter(status__in=OPEN_STATES, promised_deadline__isnull=False)
+        .filter(status__in=clock.LIGHT_STATES, promised_deadline__isnull=False)
         .values_list(
             "pk", "org_unit_id", "status", "promised_deadline", "promised_days", "decided_at"
         )
     )
-    paused_states = {
-        Case.Status.SUSPENDED,
-        Case.Status.AWAITING_PAYMENT,
-        Case.Status.CORRECTION_REQUESTED,
-    }
-    paused_ids = [pk for pk, _u, status, *_rest in rows if status in paused_states]
-    pause_start: dict[int, date_type] = {}
-    for case_id, started_at in ClockPause.objects.filter(
-        case_id__in=paused_ids, ended_at__isnull=True
-    ).values_list("case_id", "started_at"):
-        pause_start[case_id] = timezone.localdate(started_at)
+    paused_ids = [pk for pk, _u, status, *_rest in rows if status in clock.PAUSED_STATES]
+    pause_start = {}
+    for case_id, started_at in (
+        ClockPause.objects.filter(case_id__in=paused_ids, ended_at__isnull=True)
+        .order_by("started_at")
+        .values_list("case_id", "started_at")
+    ):
+        pause_start[case_id] = started_at  # the newest open pause wins
     counts: dict[int, dict] = {}
     for pk, unit_id, status, deadline, promised_days, decided_at in rows:
-        clock_day = today
-        if pk in pause_start:
-            clock_day = min(today, pause_start[pk])
-        elif decided_at is not None and status in (Case.Status.APPROVED, Case.Status.DENIED):
-            clock_day = min(today, timezone.localdate(decided_at))
-        light = light_for(working_days_between(clock_day, deadline), promised_days)
+        remaining = clock.remaining_for(
+            status, deadline, today, pause_started_at=pause_start.get(pk), decided_at=decided_at
+        )
+        light = clock.light_for(remaining, promised_days)
         entry = counts.setdefault(unit_id, {"green": 0, "yellow": 0, "red": 0, "total": 0})
         entry[light] += 1
         entry["total"] += 1

@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.cases.models import Case, CaseTask, ClockPause
+from tongban.cases.selectors import case_not_found, staff_reach_q
+from tongban.cases.services import clock
 from tongban.core import calendar
 from tongban.core.exceptions import NotFound
 from tongban.core.masking import (
@@ -59,19 +61,9 @@ TASK_TARGET_TYPE = "cases.casetask"
 Status = Case.Status
 TaskStatus = CaseTask.Status
 
-# Tasks of a unit that make the case visible to it (waiting tasks of later stages do not).
-STARTED_TASK_STATUSES = (TaskStatus.ACTIVE, TaskStatus.APPROVED, TaskStatus.DENIED)
-# Statuses with a deadline light (the clock runs, is paused, or stopped at the decision).
-LIGHT_STATUSES = (
-    Status.IN_REVIEW,
-    Status.SUSPENDED,
-    Status.AWAITING_PAYMENT,
-    Status.CORRECTION_REQUESTED,
-    Status.APPROVED,
-    Status.DENIED,
-)
-PAUSED_STATUSES = (Status.SUSPENDED, Status.AWAITING_PAYMENT, Status.CORRECTION_REQUESTED)
-WARNING_RATIO = (4, 5)  # yellow from 80 % of the promised limit used
+# Deadline-light statuses and rules: one implementation, in ``services.clock``.
+LIGHT_STATUSES = tuple(clock.LIGHT_STATES)
+PAUSED_STATUSES = tuple(clock.PAUSED_STATES)
 
 VIEW_TODO = "todo"
 VIEW_ALL = "all"
@@ -98,16 +90,9 @@ class QueueFilters:
 
 # --- reach -----------------------------------------------------------------------------------
 def reach_q(user) -> Q:
-    """Cases the user may see on the workbench (as a Q over Case)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
-    view_units = units_for(user, CASES_VIEW_CASE)
-    joint = CaseTask.objects.filter(
-        org_unit__in=view_units, status__in=STARTED_TASK_STATUSES
-    ).values("case_id")
-    return Q(org_unit__in=view_units) | Q(pk__in=joint)
+    """Cases the user may see on the workbench (as a Q over Case): the staff side of
+    ``access_case(user, number, "view")``, one rule (:func:`staff_reach_q`)."""
+    return staff_reach_q(user, CASES_VIEW_CASE)
 
 
 def todo_q(user) -> Q:
@@ -156,7 +141,7 @@ def access_workbench_case(user, number: str) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound("not_found", _("未找到该办件，或您无权查看。"))
+        raise case_not_found()
     return case
 
 
@@ -169,39 +154,13 @@ def _working_day_on_or_before(day: date) -> date:
     return day if calendar.is_working_day(day) else calendar.add_working_days(day, -1)
 
 
-def _light_from_remaining(remaining: int | None, limit: int | None) -> str | None:
-    if remaining is None:
-        return None
-    if remaining < 0:
-        return "red"
-    numerator, denominator = WARNING_RATIO
-    if limit and (limit - remaining) * denominator >= limit * numerator:
-        return "yellow"
-    return "green"
-
-
-def _clock_today(case: Case, today: date) -> date:
-    """The day the clock stands at: frozen at the start of an open pause or at the decision
-    (``case.open_pauses`` prefetched, newest first)."""
-    if case.status in PAUSED_STATUSES:
-        pauses = getattr(case, "open_pauses", None)
-        if pauses is None:
-            pauses = list(case.pauses.filter(ended_at__isnull=True).order_by("-started_at"))
-        if pauses:
-            return min(today, timezone.localdate(pauses[0].started_at))
-    if case.status in (Status.APPROVED, Status.DENIED) and case.decided_at:
-        return min(today, timezone.localdate(case.decided_at))
-    return today
-
-
 def remaining_and_light(case: Case, today: date | None = None) -> tuple[int | None, str | None]:
-    """``lifecycle.remaining_working_days`` and ``deadline_light`` without a query per case
+    """``clock.remaining_working_days`` and ``clock.deadline_light`` without a query per case
     (the open pauses come prefetched by :func:`queue`)."""
-    if case.promised_deadline is None or case.status not in LIGHT_STATUSES:
-        return None, None
-    today = today or timezone.localdate()
-    remaining = calendar.working_days_between(_clock_today(case, today), case.promised_deadline)
-    return remaining, _light_from_remaining(remaining, case.promised_days)
+    remaining = clock.remaining_working_days(
+        case, today, open_pauses=getattr(case, "open_pauses", None)
+    )
+    return remaining, clock.light_for(remaining, case.promised_days)
 
 
 def light_q(light: str, today: date | None = None, *, base: QuerySet | None = None) -> Q:
@@ -227,7 +186,7 @@ def light_q(light: str, today: date | None = None, *, base: QuerySet | None = No
             .values_list("promised_days", flat=True)
             .distinct()
         )
-        numerator, denominator = WARNING_RATIO
+        numerator, denominator = clock.WARNING_RATIO
         yellow = Q(pk__in=[])
         for limit in limits:
             if not limit:  # no promised limit: never yellow (as deadline_light)
@@ -256,13 +215,10 @@ def light_q(light: str, today: date | None = None, *, base: QuerySet | None = No
     )
     frozen_ids = []
     for pk, status, deadline, limit, decided_at, pause_started_at in frozen:
-        clock_today = today
-        if status in PAUSED_STATUSES and pause_started_at:
-            clock_today = min(today, timezone.localdate(pause_started_at))
-        elif status in (Status.APPROVED, Status.DENIED) and decided_at:
-            clock_today = min(today, timezone.localdate(decided_at))
-        remaining = calendar.working_days_between(clock_today, deadline)
-        if _light_from_remaining(remaining, limit) == light:
+        remaining = clock.remaining_for(
+            status, deadline, today, pause_started_at=pause_started_at, decided_at=decided_at
+        )
+        if clock.light_for(remaining, limit) == light:
             frozen_ids.append(pk)
     return condition | Q(pk__in=frozen_ids)
 

@@ -29,7 +29,8 @@ from tongban.core.calendar import add_working_days, working_days_between
 
 IMMEDIATE = "即办件"
 WARNING_RATIO = (4, 5)  # yellow from 80 % of the promised limit used
-_LIGHT_STATES = frozenset(
+# Statuses with a deadline light: the clock runs, is paused, or stopped at the decision.
+LIGHT_STATES = frozenset(
     {
         Case.Status.IN_REVIEW,
         Case.Status.SUSPENDED,
@@ -39,6 +40,12 @@ _LIGHT_STATES = frozenset(
         Case.Status.DENIED,
     }
 )
+# Statuses in which an open ``ClockPause`` freezes the clock at the pause's first day.
+PAUSED_STATES = frozenset(
+    {Case.Status.SUSPENDED, Case.Status.AWAITING_PAYMENT, Case.Status.CORRECTION_REQUESTED}
+)
+# Statuses in which the clock stands at the decision day.
+DECIDED_STATES = frozenset({Case.Status.APPROVED, Case.Status.DENIED})
 
 
 def _local_date(value: datetime | date) -> date:
@@ -96,26 +103,62 @@ def end_pause(case: Case, *, now=None) -> ClockPause | None:
     return pause
 
 
-def _clock_today(case: Case, today: date | None) -> date:
-    today = today or timezone.localdate()
-    if case.status in (
-        Case.Status.SUSPENDED,
-        Case.Status.AWAITING_PAYMENT,
-        Case.Status.CORRECTION_REQUESTED,
-    ):
-        pause = open_pause(case)
-        if pause is not None:
-            return min(today, _local_date(pause.started_at))
-    if case.status in (Case.Status.APPROVED, Case.Status.DENIED) and case.decided_at:
-        return min(today, _local_date(case.decided_at))
+def clock_day(
+    status: str,
+    today: date,
+    *,
+    pause_started_at: datetime | None = None,
+    decided_at: datetime | None = None,
+) -> date:
+    """The day the clock stands at: ``today``, or frozen at the first day of the open pause
+    (``pause_started_at``, paused statuses) or at the decision day (approved/denied). Pure:
+    callers that read rows in bulk pass the values they fetched."""
+    if status in PAUSED_STATES and pause_started_at is not None:
+        return min(today, _local_date(pause_started_at))
+    if status in DECIDED_STATES and decided_at is not None:
+        return min(today, _local_date(decided_at))
     return today
 
 
-def remaining_working_days(case: Case, today: date | None = None) -> int | None:
-    """Working days left until the promised deadline (negative when overdue)."""
-    if case.promised_deadline is None or case.status not in _LIGHT_STATES:
+def remaining_for(
+    status: str,
+    promised_deadline: date | None,
+    today: date,
+    *,
+    pause_started_at: datetime | None = None,
+    decided_at: datetime | None = None,
+) -> int | None:
+    """Working days left until the promised deadline (negative when overdue), ``None`` when
+    no clock runs. Pure (see :func:`clock_day`)."""
+    if promised_deadline is None or status not in LIGHT_STATES:
         return None
-    return working_days_between(_clock_today(case, today), case.promised_deadline)
+    day = clock_day(status, today, pause_started_at=pause_started_at, decided_at=decided_at)
+    return working_days_between(day, promised_deadline)
+
+
+def _open_pause_start(case: Case, open_pauses) -> datetime | None:
+    if case.status not in PAUSED_STATES:
+        return None
+    if open_pauses is None:
+        pause = open_pause(case)
+        return pause.started_at if pause is not None else None
+    return max((pause.started_at for pause in open_pauses), default=None)
+
+
+def remaining_working_days(
+    case: Case, today: date | None = None, *, open_pauses=None
+) -> int | None:
+    """Working days left until the promised deadline (negative when overdue).
+
+    ``open_pauses``: the case's open pauses when the caller prefetched them (no query);
+    ``None`` reads the open pause when the case is paused."""
+    return remaining_for(
+        case.status,
+        case.promised_deadline,
+        today or timezone.localdate(),
+        pause_started_at=_open_pause_start(case, open_pauses),
+        decided_at=case.decided_at,
+    )
 
 
 def light_for(remaining: int | None, promised_days: int | None) -> str | None:
@@ -129,5 +172,6 @@ def light_for(remaining: int | None, promised_days: int | None) -> str | None:
     return "green"
 
 
-def deadline_light(case: Case, today: date | None = None) -> str | None:
-    return light_for(remaining_working_days(case, today), case.promised_days)
+def deadline_light(case: Case, today: date | None = None, *, open_pauses=None) -> str | None:
+    remaining = remaining_working_days(case, today, open_pauses=open_pauses)
+    return light_for(remaining, case.promised_days)
