@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.exceptions import DomainError, NotFound, PermissionDenied
+from tongban.core.exceptions import ErrorCatalogue
 
 
 class ApplicationError(StrEnum):
@@ -81,12 +81,5 @@ STATUS = {
 }
 
 
-def error(code: ApplicationError, *, field: str | None = None, message=None) -> DomainError:
-    """The ``DomainError`` for ``code`` (404 → NotFound, 403 → PermissionDenied)."""
-    status = STATUS.get(code, 400)
-    text = message if message is not None else MESSAGES[code]
-    if status == 404:
-        return NotFound(str(code), text, field)
-    if status == 403:
-        return PermissionDenied(str(code), text, field)
-    return DomainError(str(code), text, field, status=status)
+error = ErrorCatalogue(MESSAGES, STATUS)
+"""Build the ``DomainError`` for a code (raise the result)."""

@@ -6,6 +6,8 @@ error (``add_to_form``). ``code`` is a stable machine-readable string, ``message
 shown to the user (Chinese, via gettext).
 """
 
+from collections.abc import Mapping
+
 from django.http import JsonResponse
 
 
@@ -36,6 +38,30 @@ class NotFound(DomainError):
 
 class PermissionDenied(DomainError):
     status = 403
+
+
+class ErrorCatalogue:
+    """The stable error codes of one area, each with its Chinese message and HTTP status.
+
+    An ``errors`` module lists its codes (a ``StrEnum``), ``MESSAGES`` and ``STATUS`` (codes
+    not listed there are 400) and exposes ``error = ErrorCatalogue(MESSAGES, STATUS)``;
+    services then ``raise error(Code.X, field="...")``. A 404 code builds ``NotFound``, a 403
+    code ``PermissionDenied``, anything else a ``DomainError`` with that status. ``message``
+    replaces the catalogue text for one occurrence (for example to add a detail).
+    """
+
+    def __init__(self, messages: Mapping, status: Mapping | None = None):
+        self.messages = messages
+        self.status = status or {}
+
+    def __call__(self, code, *, field: str | None = None, message=None) -> DomainError:
+        status = self.status.get(code, 400)
+        text = message if message is not None else self.messages[code]
+        if status == 404:
+            return NotFound(str(code), text, field)
+        if status == 403:
+            return PermissionDenied(str(code), text, field)
+        return DomainError(str(code), text, field, status=status)
 
 
 def domain_error_response(request, exc: DomainError) -> JsonResponse:

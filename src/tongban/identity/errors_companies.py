@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.exceptions import DomainError, NotFound, PermissionDenied
+from tongban.core.exceptions import ErrorCatalogue
 
 
 class CompanyError(StrEnum):
@@ -89,7 +89,11 @@ MESSAGES = {
     StaffError.ROSTER_INVALID: _("花名册有错误，未导入任何记录"),
 }
 
-_STATUS = {
+STATUS = {
+    CompanyError.COMPANY_NOT_FOUND: 404,
+    CompanyError.AUTHORISATION_NOT_FOUND: 404,
+    StaffError.STAFF_NOT_FOUND: 404,
+    StaffError.ROLE_NOT_FOUND: 404,
     CompanyError.AGENT_SCOPE_EXCEEDED: 403,
     CompanyError.REALNAME_LEVEL_TOO_LOW: 403,
     CompanyError.NOT_LEGAL_REP: 403,
@@ -103,23 +107,8 @@ _STATUS = {
     StaffError.ROLE_ALREADY_ASSIGNED: 409,
 }
 
-_NOT_FOUND = {
-    CompanyError.COMPANY_NOT_FOUND,
-    CompanyError.AUTHORISATION_NOT_FOUND,
-    StaffError.STAFF_NOT_FOUND,
-    StaffError.ROLE_NOT_FOUND,
-}
-
-
-def error(code: CompanyError | StaffError, field: str | None = None, message=None) -> DomainError:
-    """Build the DomainError for ``code`` (raise the result)."""
-    text = message if message is not None else MESSAGES[code]
-    if code in _NOT_FOUND:
-        return NotFound(str(code), text, field)
-    status = _STATUS.get(code)
-    if status == 403:
-        return PermissionDenied(str(code), text, field)
-    return DomainError(str(code), text, field, status=status)
+error = ErrorCatalogue(MESSAGES, STATUS)
+"""Build the ``DomainError`` for a code (raise the result)."""
 
 
 # --- code validation -------------------------------------------------------------------------
