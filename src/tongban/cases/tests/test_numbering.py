@@ -1,12 +1,9 @@
 """Unified case numbers: format, check character, and no repeats or gaps under concurrency."""
 
-import threading
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from django.apps import apps
-from django.db import connections, transaction
+from django.db import transaction
 
 from tongban.cases.errors import CaseError
 from tongban.cases.models import CaseNumberSequence
@@ -19,6 +16,7 @@ from tongban.cases.services.numbering import (
 )
 from tongban.core.codes.checksums import citizen_id_check_char
 from tongban.core.exceptions import DomainError
+from tongban.testing.concurrency import thread_database
 
 DAY = date(2025, 10, 9)
 
@@ -101,56 +99,20 @@ THREADS = 6
 PER_THREAD = 5
 
 
-@contextmanager
-def thread_database(tmp_path):
-    """On SQLite, a temporary *file* database with the project's connection options (WAL,
-    BEGIN IMMEDIATE), as in production; PostgreSQL uses the test database as it is."""
-    original = connections["default"]
-    if original.vendor != "sqlite":
-        yield None
-        return
-    settings_dict = {**original.settings_dict, "NAME": str(tmp_path / "numbers.sqlite3")}
-    wrapper = original.__class__(settings_dict, "default")
-    connections["default"] = wrapper
-    try:
-        with wrapper.schema_editor() as editor:
-            for model in apps.get_models():
-                if model._meta.managed and not model._meta.proxy:
-                    editor.create_model(model)
-        yield lambda: original.__class__(settings_dict, "default")
-    finally:
-        wrapper.close()
-        connections["default"] = original
-
-
-def _claimer(barrier, results, errors, make_connection):
-    if make_connection is not None:
-        connections["default"] = make_connection()
-    try:
-        barrier.wait()
+def _claim(results: list[str]):
+    def work(worker: int) -> None:
         for _ in range(PER_THREAD):
             with transaction.atomic():
                 results.append(next_case_number("440100", DAY))
-    except Exception as exc:  # noqa: BLE001 - asserted below
-        errors.append(exc)
-    finally:
-        connections["default"].close()
+
+    return work
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_give_consecutive_numbers(tmp_path):
-    with thread_database(tmp_path) as make_connection:
-        barrier = threading.Barrier(THREADS)
+    with thread_database(tmp_path) as database:
         results: list[str] = []
-        errors: list[Exception] = []
-        threads = [
-            threading.Thread(target=_claimer, args=(barrier, results, errors, make_connection))
-            for _ in range(THREADS)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = database.run(_claim(results), threads=THREADS)
         assert errors == []
         total = THREADS * PER_THREAD
         assert len(results) == len(set(results)) == total
@@ -159,21 +121,16 @@ def test_concurrent_claims_give_consecutive_numbers(tmp_path):
         assert CaseNumberSequence.objects.get(division_code="440100", day=DAY).last_value == total
 
 
-def _submitter(barrier, case_ids, results, errors, make_connection):
+def _submit(batches: list[list[int]], results: list[str]):
     from tongban.cases.models import Case
     from tongban.cases.services.lifecycle import submit_case
 
-    if make_connection is not None:
-        connections["default"] = make_connection()
-    try:
-        barrier.wait()
-        for pk in case_ids:
+    def work(worker: int) -> None:
+        for pk in batches[worker]:
             case = Case.objects.select_related("applicant").get(pk=pk)
             results.append(submit_case(case, actor=case.applicant).number)
-    except Exception as exc:  # noqa: BLE001 - asserted below
-        errors.append(exc)
-    finally:
-        connections["default"].close()
+
+    return work
 
 
 @pytest.mark.django_db(transaction=True)
@@ -184,7 +141,7 @@ def test_concurrent_submissions_get_consecutive_numbers(tmp_path):
     from tongban.testing.factories import OrgUnitFactory, UserFactory
     from tongban.testing.factories_cases import CaseFactory, make_implementation
 
-    with thread_database(tmp_path) as make_connection:
+    with thread_database(tmp_path) as database:
         city = OrgUnitFactory(code="440100", kind="city", division_code="440100")
         dept = OrgUnitFactory(
             code="440100-市场监督管理局",
@@ -203,19 +160,8 @@ def test_concurrent_submissions_get_consecutive_numbers(tmp_path):
                     for _ in range(PER_THREAD)
                 ]
             )
-        barrier = threading.Barrier(THREADS)
         results: list[str] = []
-        errors: list[Exception] = []
-        threads = [
-            threading.Thread(
-                target=_submitter, args=(barrier, batch, results, errors, make_connection)
-            )
-            for batch in batches
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = database.run(_submit(batches, results), threads=THREADS)
         assert errors == []
         total = THREADS * PER_THREAD
         today = timezone.localdate().strftime("%y%m%d")
