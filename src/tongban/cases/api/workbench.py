@@ -259,6 +259,13 @@ def _fresh(request, number: str) -> WorkbenchCaseOut:
     return _case_out(request.user, wb.access_workbench_case(request.user, number))
 
 
+def _act(request, number: str, service, **fields) -> WorkbenchCaseOut:
+    """Resolve the case within the user's reach, run the lifecycle ``service`` on it as the
+    user (it checks the rules and audits), and answer with the case as it is now."""
+    service(wb.access_workbench_case(request.user, number), actor=request.user, **fields)
+    return _fresh(request, number)
+
+
 # --- routes ----------------------------------------------------------------------------------
 @router.get(
     "/queue",
@@ -325,8 +332,7 @@ def get_case(request, number: str):
 )
 @require_perm(CASES_VIEW_CASE)
 def accept(request, number: str):
-    lifecycle.accept_case(wb.access_workbench_case(request.user, number), actor=request.user)
-    return _fresh(request, number)
+    return _act(request, number, lifecycle.accept_case)
 
 
 @router.post(
@@ -337,9 +343,7 @@ def accept(request, number: str):
 )
 @require_perm(CASES_VIEW_CASE)
 def reject(request, number: str, payload: ReasonIn):
-    case = wb.access_workbench_case(request.user, number)
-    lifecycle.reject_case(case, actor=request.user, reason=payload.reason)
-    return _fresh(request, number)
+    return _act(request, number, lifecycle.reject_case, reason=payload.reason)
 
 
 @router.post(
@@ -350,14 +354,8 @@ def reject(request, number: str, payload: ReasonIn):
 )
 @require_perm(CASES_VIEW_CASE)
 def request_correction(request, number: str, payload: CorrectionIn):
-    case = wb.access_workbench_case(request.user, number)
-    lifecycle.request_correction(
-        case,
-        actor=request.user,
-        items=[item.dict() for item in payload.items],
-        note=payload.note,
-    )
-    return _fresh(request, number)
+    items = [item.dict() for item in payload.items]
+    return _act(request, number, lifecycle.request_correction, items=items, note=payload.note)
 
 
 @router.post(
@@ -368,9 +366,7 @@ def request_correction(request, number: str, payload: CorrectionIn):
 )
 @require_perm(CASES_VIEW_CASE)
 def suspend(request, number: str, payload: ReasonIn):
-    case = wb.access_workbench_case(request.user, number)
-    lifecycle.suspend_case(case, actor=request.user, reason=payload.reason)
-    return _fresh(request, number)
+    return _act(request, number, lifecycle.suspend_case, reason=payload.reason)
 
 
 @router.post(
@@ -381,8 +377,7 @@ def suspend(request, number: str, payload: ReasonIn):
 )
 @require_perm(CASES_VIEW_CASE)
 def resume(request, number: str):
-    lifecycle.resume_case(wb.access_workbench_case(request.user, number), actor=request.user)
-    return _fresh(request, number)
+    return _act(request, number, lifecycle.resume_case)
 
 
 @router.post(
@@ -393,8 +388,7 @@ def resume(request, number: str):
 )
 @require_perm(CASES_VIEW_CASE)
 def conclude(request, number: str):
-    lifecycle.conclude_case(wb.access_workbench_case(request.user, number), actor=request.user)
-    return _fresh(request, number)
+    return _act(request, number, lifecycle.conclude_case)
 
 
 @router.post(
@@ -405,9 +399,7 @@ def conclude(request, number: str):
 )
 @require_perm(CASES_VIEW_CASE)
 def record_hall_visit(request, number: str):
-    case = wb.access_workbench_case(request.user, number)
-    lifecycle.record_hall_visit(case, actor=request.user)
-    return _fresh(request, number)
+    return _act(request, number, lifecycle.record_hall_visit)
 
 
 @router.post(
