@@ -147,32 +147,36 @@ def _run_action(request, number, action, form, perform, success_message):
     )
 
 
+def _confirm_action(request, number, action, service_name, success_message):
+    """An action without fields: the lifecycle service ``service_name`` on the case."""
+
+    def perform(case, data):
+        getattr(_lifecycle(), service_name)(case, actor=request.user)
+
+    form = forms.ConfirmForm(request.POST)
+    return _run_action(request, number, action, form, perform, success_message)
+
+
+def _reason_action(request, number, action, service_name, success_message):
+    """An action that must state a reason (form prefix ``action``)."""
+
+    def perform(case, data):
+        getattr(_lifecycle(), service_name)(case, actor=request.user, reason=data["reason"])
+
+    form = forms.ReasonForm(request.POST, prefix=action)
+    return _run_action(request, number, action, form, perform, success_message)
+
+
 @require_POST
 @require_perm_page(CASES_VIEW_CASE)
 def case_accept(request, number):
-    return _run_action(
-        request,
-        number,
-        "accept",
-        forms.ConfirmForm(request.POST),
-        lambda case, data: _lifecycle().accept_case(case, actor=request.user),
-        _("已受理。"),
-    )
+    return _confirm_action(request, number, "accept", "accept_case", _("已受理。"))
 
 
 @require_POST
 @require_perm_page(CASES_VIEW_CASE)
 def case_reject(request, number):
-    return _run_action(
-        request,
-        number,
-        "reject",
-        forms.ReasonForm(request.POST, prefix="reject"),
-        lambda case, data: _lifecycle().reject_case(
-            case, actor=request.user, reason=data["reason"]
-        ),
-        _("已作出不予受理决定。"),
-    )
+    return _reason_action(request, number, "reject", "reject_case", _("已作出不予受理决定。"))
 
 
 @require_POST
@@ -194,54 +198,30 @@ def case_request_correction(request, number):
 @require_POST
 @require_perm_page(CASES_VIEW_CASE)
 def case_suspend(request, number):
-    return _run_action(
-        request,
-        number,
-        "suspend",
-        forms.ReasonForm(request.POST, prefix="suspend"),
-        lambda case, data: _lifecycle().suspend_case(
-            case, actor=request.user, reason=data["reason"]
-        ),
-        _("已进入特别程序，时限暂停计算。"),
+    return _reason_action(
+        request, number, "suspend", "suspend_case", _("已进入特别程序，时限暂停计算。")
     )
 
 
 @require_POST
 @require_perm_page(CASES_VIEW_CASE)
 def case_resume(request, number):
-    return _run_action(
-        request,
-        number,
-        "resume",
-        forms.ConfirmForm(request.POST),
-        lambda case, data: _lifecycle().resume_case(case, actor=request.user),
-        _("特别程序结束，时限恢复计算。"),
+    return _confirm_action(
+        request, number, "resume", "resume_case", _("特别程序结束，时限恢复计算。")
     )
 
 
 @require_POST
 @require_perm_page(CASES_VIEW_CASE)
 def case_conclude(request, number):
-    return _run_action(
-        request,
-        number,
-        "conclude",
-        forms.ConfirmForm(request.POST),
-        lambda case, data: _lifecycle().conclude_case(case, actor=request.user),
-        _("已办结。"),
-    )
+    return _confirm_action(request, number, "conclude", "conclude_case", _("已办结。"))
 
 
 @require_POST
 @require_perm_page(CASES_VIEW_CASE)
 def case_record_hall_visit(request, number):
-    return _run_action(
-        request,
-        number,
-        "hall_visit",
-        forms.ConfirmForm(request.POST),
-        lambda case, data: _lifecycle().record_hall_visit(case, actor=request.user),
-        _("已登记一次到现场。"),
+    return _confirm_action(
+        request, number, "hall_visit", "record_hall_visit", _("已登记一次到现场。")
     )
 
 
