@@ -20,26 +20,13 @@ absolute numbers across runs.
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _django_setup import setup_django  # noqa: E402
-
-
-def rate(operation, seconds: float) -> float:
-    count = 0
-    batch = 50
-    start = time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for _ in range(batch):
-            operation()
-        count += batch
-        now = time.perf_counter()
-        if now >= deadline:
-            return count / (now - start)
+from _openssl import sm2_per_s  # noqa: E402
+from _timing import rate  # noqa: E402
 
 
 def licence_document() -> dict:
@@ -78,8 +65,6 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as workdir:
         setup_django(Path(workdir), args.database_url)
-        from bench_sm2 import openssl_sm2
-
         from tongban.core import signing
         from tongban.core.models import OrgUnit
         from tongban.core.signing import ses
@@ -114,7 +99,7 @@ def main() -> None:
         warm_rate = rate(lambda: signing.verify_document(data, der), args.seconds)
         cold_rate = rate(cold, args.seconds)
         bare_rate = rate(lambda: key.verify(parsed.tbs, parsed.signature), args.seconds)
-        _ssl_sign, ssl_verify = openssl_sm2(args.seconds)
+        _ssl_sign, ssl_verify = sm2_per_s(args.seconds)
 
         print(
             f"Licence signature verification ({len(data)}-byte canonical JSON, "

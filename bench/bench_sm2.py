@@ -9,11 +9,7 @@ from the same run, not absolute numbers across runs.
 """
 
 import argparse
-import re
-import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 try:
@@ -22,40 +18,10 @@ except ImportError:  # running from a checkout without an installed package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import gmssl_pyx
+from _openssl import sm2_per_s
+from _timing import rate
 
 from tongban.core.crypto import sm2
-
-
-def rate(operation, seconds: float) -> float:
-    """Calls per second of ``operation`` over about ``seconds``."""
-    count = 0
-    batch = 50
-    start = time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for _ in range(batch):
-            operation()
-        count += batch
-        now = time.perf_counter()
-        if now >= deadline:
-            return count / (now - start)
-
-
-def openssl_sm2(seconds: int) -> tuple[float, float]:
-    binary = shutil.which("openssl")
-    if not binary:
-        raise SystemExit("openssl (OpenSSL 3) must be on PATH")
-    output = subprocess.run(
-        [binary, "speed", "-seconds", str(seconds), "sm2"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    # " 256 bits SM2 (CurveSM2)   0.0004s   0.0004s   2546.5   2806.1"
-    match = re.search(r"SM2 \(CurveSM2\)\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", output)
-    if not match:
-        raise SystemExit(f"could not parse `openssl speed sm2` output:\n{output}")
-    return float(match.group(1)), float(match.group(2))
 
 
 def main() -> None:
@@ -73,7 +39,7 @@ def main() -> None:
     ours_sign = rate(lambda: key.sign(message), args.seconds)
     ours_verify = rate(lambda: public.verify(message, signature), args.seconds)
     z_per_call = rate(lambda: gmssl_pyx.sm2_sign(secret, raw, message), args.seconds)
-    ssl_sign, ssl_verify = openssl_sm2(args.seconds)
+    ssl_sign, ssl_verify = sm2_per_s(args.seconds)
 
     print(f"SM2 (256-byte message, {args.seconds}s per measurement, one run)")
     print(f"  ours sign (Z cached)        {ours_sign:10.1f} /s")

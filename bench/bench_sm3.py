@@ -7,9 +7,6 @@ prints MB/s (10^6 bytes) for ours and OpenSSL's, and the ratio ours/openssl.
 """
 
 import argparse
-import re
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,6 +15,8 @@ try:
     import tongban  # noqa: F401
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from _openssl import sm3_mb_per_s
 
 from tongban.core.crypto import sm3
 
@@ -38,30 +37,13 @@ def ours_mb_per_s(seconds: float) -> float:
             return count * BLOCK / (now - start) / 1e6
 
 
-def openssl_mb_per_s(seconds: int) -> float:
-    binary = shutil.which("openssl")
-    if not binary:
-        raise SystemExit("openssl (OpenSSL 3) must be on PATH")
-    output = subprocess.run(
-        [binary, "speed", "-seconds", str(seconds), "-bytes", str(BLOCK), "-evp", "sm3"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    # "sm3   280371.20k" -- in 1000s of bytes per second
-    match = re.search(r"^sm3\s+([\d.]+)k", output, re.MULTILINE)
-    if not match:
-        raise SystemExit(f"could not parse `openssl speed -evp sm3` output:\n{output}")
-    return float(match.group(1)) / 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3)
     args = parser.parse_args()
     assert sm3.hexdigest(b"abc").startswith("66c7f0f4")
     ours = ours_mb_per_s(args.seconds)
-    theirs = openssl_mb_per_s(args.seconds)
+    theirs = sm3_mb_per_s(args.seconds, BLOCK)
     print(f"SM3 on {BLOCK}-byte blocks ({args.seconds}s per measurement, one run)")
     print(f"  ours      {ours:8.1f} MB/s")
     print(f"  openssl   {theirs:8.1f} MB/s")
