@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from tongban.catalog.importer import import_catalog
-from tongban.catalog.models import Implementation
+from tongban.catalog.models import Implementation, ItemVersion, ServiceItem
 from tongban.core import calendar, orgunits
 from tongban.core.crypto import keys
 from tongban.core.models import OrgUnit, RoleAssignment
@@ -157,12 +157,22 @@ def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTI
 def _seal_units() -> list[OrgUnit]:
     """Departments in ``SEAL_DIVISIONS`` that implement an item with an e-licence output, and
     the province departments named by a licence type."""
+    # Two simple queries instead of one four-table join (which PostgreSQL planned badly on
+    # freshly bulk-inserted tables).
+    items_with_outputs = [
+        item_id
+        for item_id, outputs in ItemVersion.objects.filter(
+            pk__in=ServiceItem.objects.values("current_version")
+        ).values_list("item_id", "outputs")
+        if outputs
+    ]
     units = {
-        implementation.org_unit.code: implementation.org_unit
-        for implementation in Implementation.objects.select_related(
-            "org_unit", "item__current_version"
-        ).filter(org_unit__division_code__in=SEAL_DIVISIONS)
-        if implementation.item.current_version and implementation.item.current_version.outputs
+        unit.code: unit
+        for unit in OrgUnit.objects.filter(
+            pk__in=Implementation.objects.filter(
+                item_id__in=items_with_outputs, org_unit__division_code__in=SEAL_DIVISIONS
+            ).values("org_unit")
+        )
     }
     for department in LicenceType.objects.values_list("department_name", flat=True).distinct():
         unit = orgunits.department_unit(orgunits.PROVINCE_CODE, department)
