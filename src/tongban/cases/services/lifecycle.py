@@ -494,45 +494,67 @@ def _decider_perms():
     return (DECIDE, REVIEW)
 
 
+def _require_decider(actor, case: Case) -> None:
+    _require_perm(actor, _decider_perms(), case.org_unit)
+
+
+def _clock_step(case: Case, *, actor, authorise, allowed, to_status, step, event_type, notify):
+    """One locked transition that opens or closes a clock pause: ``authorise(actor, fresh)``,
+    the transition check, ``step(fresh)`` (starts or ends the pause and returns the audit
+    data), then the status change with its audit event and notification."""
+    with transaction.atomic():
+        fresh = _lock(case)
+        authorise(actor, fresh)
+        _check_transition(fresh, to_status, allowed)
+        data = step(fresh)
+        _apply(fresh, to_status, actor=actor, event_type=event_type, notify=notify, data=data)
+    return _sync(case, fresh)
+
+
+def _paused_days(pause) -> int:
+    return pause.working_days if pause else 0
+
+
 @_staff_action("suspend")
 def suspend_case(case: Case, *, actor, reason: str) -> Case:
     """in_review → suspended (hearing, expert review, testing…): excluded from the clock."""
-    with transaction.atomic():
-        fresh = _lock(case)
-        _require_perm(actor, _decider_perms(), fresh.org_unit)
-        _check_transition(fresh, S.SUSPENDED, {S.IN_REVIEW})
-        reason = _required_text(reason, "reason", _("请填写特别程序的原因。"))
-        clock.start_pause(fresh, ClockPause.Kind.SUSPENSION, reason=reason)
-        _apply(
-            fresh,
-            S.SUSPENDED,
-            actor=actor,
-            event_type="cases.case_suspended",
-            notify="suspended",
-            data={"reason": reason},
-        )
-    return _sync(case, fresh)
+
+    def step(fresh):
+        text = _required_text(reason, "reason", _("请填写特别程序的原因。"))
+        clock.start_pause(fresh, ClockPause.Kind.SUSPENSION, reason=text)
+        return {"reason": text}
+
+    return _clock_step(
+        case,
+        actor=actor,
+        authorise=_require_decider,
+        allowed={S.IN_REVIEW},
+        to_status=S.SUSPENDED,
+        step=step,
+        event_type="cases.case_suspended",
+        notify="suspended",
+    )
 
 
 @_staff_action("resume")
 def resume_case(case: Case, *, actor) -> Case:
-    with transaction.atomic():
-        fresh = _lock(case)
-        _require_perm(actor, _decider_perms(), fresh.org_unit)
-        _check_transition(fresh, S.IN_REVIEW, {S.SUSPENDED})
+    def step(fresh):
         pause = clock.end_pause(fresh)
-        _apply(
-            fresh,
-            S.IN_REVIEW,
-            actor=actor,
-            event_type="cases.case_resumed",
-            notify="resumed",
-            data={
-                "paused_working_days": pause.working_days if pause else 0,
-                "promised_deadline": fresh.promised_deadline,
-            },
-        )
-    return _sync(case, fresh)
+        return {
+            "paused_working_days": _paused_days(pause),
+            "promised_deadline": fresh.promised_deadline,
+        }
+
+    return _clock_step(
+        case,
+        actor=actor,
+        authorise=_require_decider,
+        allowed={S.SUSPENDED},
+        to_status=S.IN_REVIEW,
+        step=step,
+        event_type="cases.case_resumed",
+        notify="resumed",
+    )
 
 
 @_staff_action("conclude")
@@ -541,7 +563,7 @@ def conclude_case(case: Case, *, actor) -> Case:
     registered output issuers (licences)."""
     with transaction.atomic():
         fresh = _lock(case)
-        _require_perm(actor, _decider_perms(), fresh.org_unit)
+        _require_decider(actor, fresh)
         _check_transition(fresh, S.CONCLUDED, {S.APPROVED, S.DENIED})
         was_approved = fresh.status == S.APPROVED
         fresh.concluded_at = timezone.now()
@@ -570,38 +592,38 @@ def _require_payment_actor(actor, case: Case) -> None:
 @_staff_action("enter_awaiting_payment")
 def enter_awaiting_payment(case: Case, *, actor, reason: str = "") -> Case:
     """in_review → awaiting_payment (the clock pauses). For the payments service."""
-    with transaction.atomic():
-        fresh = _lock(case)
-        _require_payment_actor(actor, fresh)
-        _check_transition(fresh, S.AWAITING_PAYMENT, {S.IN_REVIEW})
-        clock.start_pause(
-            fresh, ClockPause.Kind.PAYMENT, reason=(reason or "").strip() or _("待缴费")
-        )
-        _apply(
-            fresh,
-            S.AWAITING_PAYMENT,
-            actor=actor,
-            event_type="cases.payment_requested",
-            notify="awaiting_payment",
-            data={"reason": reason},
-        )
-    return _sync(case, fresh)
+
+    def step(fresh):
+        pause_reason = (reason or "").strip() or _("待缴费")
+        clock.start_pause(fresh, ClockPause.Kind.PAYMENT, reason=pause_reason)
+        return {"reason": reason}
+
+    return _clock_step(
+        case,
+        actor=actor,
+        authorise=_require_payment_actor,
+        allowed={S.IN_REVIEW},
+        to_status=S.AWAITING_PAYMENT,
+        step=step,
+        event_type="cases.payment_requested",
+        notify="awaiting_payment",
+    )
 
 
 @_staff_action("payment_received")
 def payment_received(case: Case, *, actor) -> Case:
     """awaiting_payment → in_review (the clock runs again, deadlines pushed)."""
-    with transaction.atomic():
-        fresh = _lock(case)
-        _require_payment_actor(actor, fresh)
-        _check_transition(fresh, S.IN_REVIEW, {S.AWAITING_PAYMENT})
-        pause = clock.end_pause(fresh)
-        _apply(
-            fresh,
-            S.IN_REVIEW,
-            actor=actor,
-            event_type="cases.payment_received",
-            notify="payment_received",
-            data={"paused_working_days": pause.working_days if pause else 0},
-        )
-    return _sync(case, fresh)
+
+    def step(fresh):
+        return {"paused_working_days": _paused_days(clock.end_pause(fresh))}
+
+    return _clock_step(
+        case,
+        actor=actor,
+        authorise=_require_payment_actor,
+        allowed={S.AWAITING_PAYMENT},
+        to_status=S.IN_REVIEW,
+        step=step,
+        event_type="cases.payment_received",
+        notify="payment_received",
+    )
