@@ -15,6 +15,7 @@ from tongban.cases.models import Case
 from tongban.catalog.models import (
     Implementation,
     ItemVersion,
+    Material,
     ProcessStage,
     ServiceItem,
     StageTask,
@@ -47,12 +48,16 @@ def make_implementation(
     stages=None,
     outputs=None,
     form_schema=None,
+    audience: str | None = None,
+    materials=(),
 ) -> Implementation:
     """An implementation of a fresh item in ``org_unit`` with a published version.
 
-    ``stages``: ``[(stage name, [(task name, department name), ...]), ...]``.
+    ``stages``: ``[(stage name, [(task name, department name), ...]), ...]``;
+    ``materials``: material names of the version, in order (all required).
     """
-    item = ServiceItemForCasesFactory(**({"name": name} if name else {}))
+    fields = {"name": name, "audience": audience}
+    item = ServiceItemForCasesFactory(**{k: v for k, v in fields.items() if v})
     version = ItemVersion.objects.create(
         item=item,
         number=1,
@@ -63,6 +68,8 @@ def make_implementation(
         outputs=list(outputs or []),
         form_schema=list(form_schema or []),
     )
+    for position, material_name in enumerate(materials, start=1):
+        Material.objects.create(version=version, position=position, name=material_name)
     for position, (stage_name, tasks) in enumerate(
         DEFAULT_STAGES if stages is None else stages, start=1
     ):

@@ -6,40 +6,13 @@ import itertools
 from django.utils import timezone
 
 from tongban.cases.models import Case
-from tongban.catalog.models import Implementation, ItemVersion, ServiceItem
+from tongban.testing.factories_cases import make_implementation
 
 _sequence = itertools.count(1)
 
 
 def make_item(org_unit, *, name="个体工商户设立登记"):
-    n = next(_sequence)
-    item = ServiceItem.objects.create(
-        key=f"rating-item-{n}",
-        basic_code=f"RATING{n:06d}",
-        name=name,
-        item_type="行政许可",
-        department_name=org_unit.name,
-        level="city",
-        audience="natural",
-    )
-    version = ItemVersion.objects.create(
-        item=item,
-        number=1,
-        status=ItemVersion.Status.PUBLISHED,
-        handling_type="承诺件",
-        legal_days=20,
-        promised_days=5,
-    )
-    item.current_version = version
-    item.save(update_fields=["current_version"])
-    implementation = Implementation.objects.create(
-        item=item,
-        org_unit=org_unit,
-        implementation_code=f"IMPL-RATING-{n}",
-        legal_days=20,
-        promised_days=5,
-    )
-    return implementation
+    return make_implementation(org_unit, name=name, promised_days=5, audience="natural")
 
 
 def make_case(applicant, org_unit, *, status=Case.Status.CONCLUDED, implementation=None):

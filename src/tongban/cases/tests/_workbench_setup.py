@@ -6,15 +6,8 @@ import itertools
 from django.utils import timezone
 
 from tongban.cases.models import Case
-from tongban.catalog.models import (
-    Implementation,
-    ItemVersion,
-    Material,
-    ProcessStage,
-    ServiceItem,
-    StageTask,
-)
 from tongban.testing.factories import OrgUnitFactory, RoleAssignmentFactory, StaffFactory
+from tongban.testing.factories_cases import make_implementation
 
 _sequence = itertools.count(1)
 
@@ -29,39 +22,17 @@ FORM_SCHEMA = [
 def make_item(org_unit, *, name="个体工商户设立登记", joint_department=None, promised_days=5):
     """An item implemented by ``org_unit``; with ``joint_department`` (a department name)
     its one review stage has two parallel tasks (并联审批)."""
-    n = next(_sequence)
-    item = ServiceItem.objects.create(
-        key=f"wb-item-{n}",
-        basic_code=f"WB{n:08d}",
+    tasks = [("审查决定", org_unit.name)]
+    if joint_department:
+        tasks.append(("联合审查", joint_department))
+    return make_implementation(
+        org_unit,
         name=name,
-        item_type="行政许可",
-        department_name=org_unit.name,
-        level="city",
-        audience="natural",
-    )
-    version = ItemVersion.objects.create(
-        item=item,
-        number=1,
-        status=ItemVersion.Status.PUBLISHED,
-        handling_type="承诺件",
-        legal_days=20,
         promised_days=promised_days,
         form_schema=FORM_SCHEMA,
-    )
-    Material.objects.create(version=version, position=1, name="身份证明")
-    Material.objects.create(version=version, position=2, name="经营场所证明")
-    stage = ProcessStage.objects.create(version=version, position=1, name="审查")
-    StageTask.objects.create(stage=stage, name="审查决定", department_name=org_unit.name)
-    if joint_department:
-        StageTask.objects.create(stage=stage, name="联合审查", department_name=joint_department)
-    item.current_version = version
-    item.save(update_fields=["current_version"])
-    return Implementation.objects.create(
-        item=item,
-        org_unit=org_unit,
-        implementation_code=f"IMPL-WB-{n}",
-        legal_days=20,
-        promised_days=promised_days,
+        audience="natural",
+        materials=["身份证明", "经营场所证明"],
+        stages=[("审查", tasks)],
     )
 
 
