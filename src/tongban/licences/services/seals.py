@@ -402,6 +402,26 @@ def active_seal_key(org_unit: OrgUnit) -> SealKey:
     raise DomainError(SealError.NO_ACTIVE_SEAL, _("电子印章没有可用的密钥。"))
 
 
+def _sign_and_record(
+    seal: Seal, seal_key: SealKey, data: bytes, *, actor, reference: str, property_info
+) -> bytes:
+    """Sign ``data`` with ``seal_key`` and audit ``licences.seal_used`` (caller's transaction)."""
+    signature = signing.sign_document(
+        data,
+        key=signing_key(seal_key),
+        seal_certificate_der=bytes(seal_key.certificate_der),
+        property_info=reference if property_info is None else property_info,
+    )
+    audit.record(
+        "licences.seal_used",
+        actor=actor,
+        target=seal,
+        org_unit=seal.org_unit,
+        data={"reference": reference, "key": seal_key.fingerprint, "data_sm3": sm3.hexdigest(data)},
+    )
+    return signature
+
+
 def sign_with_seal(
     org_unit: OrgUnit, data: bytes, *, actor, reference: str, property_info: str | None = None
 ) -> tuple[bytes, SealKey]:
@@ -416,22 +436,8 @@ def sign_with_seal(
         seal_key = active_seal_key(org_unit)
         seal = seal_key.seal
         _check_usable(seal, today())
-        signature = signing.sign_document(
-            data,
-            key=signing_key(seal_key),
-            seal_certificate_der=bytes(seal_key.certificate_der),
-            property_info=reference if property_info is None else property_info,
-        )
-        audit.record(
-            "licences.seal_used",
-            actor=actor,
-            target=seal,
-            org_unit=seal.org_unit,
-            data={
-                "reference": reference,
-                "key": seal_key.fingerprint,
-                "data_sm3": sm3.hexdigest(data),
-            },
+        signature = _sign_and_record(
+            seal, seal_key, data, actor=actor, reference=reference, property_info=property_info
         )
     return signature, seal_key
 
@@ -445,21 +451,7 @@ def sign_with_seal_key(
         _check_usable(seal, today())
         if not SealKey.objects.filter(pk=seal_key.pk, is_active=True).exists():
             raise DomainError(SealError.SEAL_NOT_ACTIVE, _("该印章密钥已停用。"))
-        signature = signing.sign_document(
-            data,
-            key=signing_key(seal_key),
-            seal_certificate_der=bytes(seal_key.certificate_der),
-            property_info=reference if property_info is None else property_info,
-        )
-        audit.record(
-            "licences.seal_used",
-            actor=actor,
-            target=seal,
-            org_unit=seal.org_unit,
-            data={
-                "reference": reference,
-                "key": seal_key.fingerprint,
-                "data_sm3": sm3.hexdigest(data),
-            },
+        signature = _sign_and_record(
+            seal, seal_key, data, actor=actor, reference=reference, property_info=property_info
         )
     return signature
