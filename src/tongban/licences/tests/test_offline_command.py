@@ -1,8 +1,6 @@
 # ruff: noqa: F811 (pytest fixtures imported from verification_support)
 """`tongban licence verify-qr / export / trust-import`."""
 
-import subprocess
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -13,6 +11,7 @@ from tongban.licences.services import verification
 from tongban.licences.tests.verification_support import (  # noqa: F401
     gz_seal,
     licence,
+    openssl_verifies,
     permit_type,
 )
 
@@ -54,24 +53,7 @@ def test_verify_qr_refuses_a_stranger_key(licence, tmp_path):
 
 def test_export_writes_an_openssl_bundle(licence, tmp_path):
     run("export", licence.identifier, str(tmp_path))
-    verified = subprocess.run(
-        [
-            "openssl",
-            "dgst",
-            "-sm3",
-            "-verify",
-            "seal-public.pem",
-            "-sigopt",
-            "distid:1234567812345678",
-            "-signature",
-            "signature.der",
-            "tbs.der",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert "Verified OK" in verified.stdout
+    assert openssl_verifies(tmp_path)
     with pytest.raises(CommandError, match="invalid_identifier"):
         run("export", licence.identifier[:-1] + "?", str(tmp_path / "x"))
 

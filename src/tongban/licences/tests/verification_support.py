@@ -4,6 +4,7 @@ of 广州市市场监督管理局 and licences issued through the real services 
 from __future__ import annotations
 
 import datetime
+import subprocess
 
 import pytest
 
@@ -71,3 +72,28 @@ def days_ago(n: int) -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def openssl(*args, cwd) -> subprocess.CompletedProcess:
+    """Run the system ``openssl`` in ``cwd`` (text output captured)."""
+    return subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def openssl_verifies(
+    cwd, *, public_key="seal-public.pem", signature="signature.der", data="tbs.der"
+) -> bool:
+    """True when OpenSSL alone verifies the SM2 signature (default SM2 ID) over ``data``, with
+    the file names of an export bundle by default."""
+    verified = openssl(
+        "dgst",
+        "-sm3",
+        "-verify",
+        public_key,
+        "-sigopt",
+        "distid:1234567812345678",
+        "-signature",
+        signature,
+        data,
+        cwd=cwd,
+    )
+    return verified.returncode == 0 and "Verified OK" in verified.stdout
