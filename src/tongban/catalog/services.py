@@ -110,6 +110,24 @@ def _lock_version(version: ItemVersion) -> ItemVersion:
     )
 
 
+def _lock_draft(version: ItemVersion) -> ItemVersion:
+    """Lock the version row (transaction needed) and refuse unless it is still a draft."""
+    version = _lock_version(version)
+    _require_draft(version)
+    return version
+
+
+def _record_version_event(event_type: str, version: ItemVersion, *, actor, data: dict) -> None:
+    """Audit an event of one item version (org unit: the item's province department)."""
+    audit.record(
+        event_type,
+        actor=actor,
+        target=version,
+        org_unit=_item_org_unit(version.item),
+        data=data,
+    )
+
+
 def _check_days(legal_days, promised_days) -> tuple[int, int]:
     try:
         legal, promised = int(legal_days), int(promised_days)
@@ -320,19 +338,17 @@ def update_version(version: ItemVersion, *, actor, **changes) -> ItemVersion:
     """Change elements of a draft (``EDITABLE_FIELDS``)."""
     _check_manage_item(actor, version.item)
     with transaction.atomic():
-        version = _lock_version(version)
-        _require_draft(version)
+        version = _lock_draft(version)
         cleaned = _clean_version_fields(version, changes)
         old = {name: getattr(version, name) for name in cleaned}
         for name, value in cleaned.items():
             setattr(version, name, value)
         version.save(update_fields=list(cleaned) or None)
         changed = {name for name in cleaned if old[name] != cleaned[name]}
-        audit.record(
+        _record_version_event(
             "catalog.item_version_updated",
+            version,
             actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
             data={
                 "old": {name: old[name] for name in sorted(changed)},
                 "new": {name: cleaned[name] for name in sorted(changed)},
@@ -348,16 +364,14 @@ def set_materials(version: ItemVersion, materials: list[dict], *, actor) -> Item
     known = licence_type_names()
     cleaned = [_clean_material(data, known) for data in materials]
     with transaction.atomic():
-        version = _lock_version(version)
-        _require_draft(version)
+        version = _lock_draft(version)
         old = _material_dicts(version)
         version.materials.all().delete()
         _write_materials(version, cleaned)
-        audit.record(
+        _record_version_event(
             "catalog.item_materials_changed",
+            version,
             actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
             data={"old": old, "new": cleaned},
         )
     return version
@@ -367,16 +381,11 @@ def add_material(version: ItemVersion, *, actor, **data) -> Material:
     _check_manage_item(actor, version.item)
     cleaned = _clean_material(data, licence_type_names())
     with transaction.atomic():
-        version = _lock_version(version)
-        _require_draft(version)
+        version = _lock_draft(version)
         last = version.materials.order_by("-position").values_list("position", flat=True).first()
         material = Material.objects.create(version=version, position=(last or 0) + 1, **cleaned)
-        audit.record(
-            "catalog.item_material_added",
-            actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
-            data={"new": cleaned},
+        _record_version_event(
+            "catalog.item_material_added", version, actor=actor, data={"new": cleaned}
         )
     return material
 
@@ -385,16 +394,11 @@ def remove_material(material: Material, *, actor) -> None:
     version = material.version
     _check_manage_item(actor, version.item)
     with transaction.atomic():
-        version = _lock_version(version)
-        _require_draft(version)
+        version = _lock_draft(version)
         name = material.name
         Material.objects.filter(pk=material.pk, version=version).delete()
-        audit.record(
-            "catalog.item_material_removed",
-            actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
-            data={"old": name},
+        _record_version_event(
+            "catalog.item_material_removed", version, actor=actor, data={"old": name}
         )
 
 
@@ -404,17 +408,12 @@ def set_process(version: ItemVersion, stages: list[dict], *, actor) -> ItemVersi
     _check_manage_item(actor, version.item)
     cleaned = _clean_stages(stages)
     with transaction.atomic():
-        version = _lock_version(version)
-        _require_draft(version)
+        version = _lock_draft(version)
         old = _stage_dicts(version)
         version.stages.all().delete()
         _write_stages(version, cleaned)
-        audit.record(
-            "catalog.item_process_changed",
-            actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
-            data={"old": old, "new": cleaned},
+        _record_version_event(
+            "catalog.item_process_changed", version, actor=actor, data={"old": old, "new": cleaned}
         )
     return version
 
@@ -430,11 +429,10 @@ def submit_version(version: ItemVersion, *, actor) -> ItemVersion:
             raise DomainError(Errors.PROCESS_INVALID, _("办理流程至少需要一个环节。"), "stages")
         version.status = Status.SUBMITTED
         version.save(update_fields=["status"])
-        audit.record(
+        _record_version_event(
             "catalog.item_version_submitted",
+            version,
             actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
             data={"old": Status.DRAFT, "new": Status.SUBMITTED},
         )
     return version
@@ -449,11 +447,10 @@ def return_version(version: ItemVersion, *, actor, reason: str = "") -> ItemVers
             raise DomainError(Errors.VERSION_WRONG_STATE, _("只有待发布的版本可以退回。"))
         version.status = Status.DRAFT
         version.save(update_fields=["status"])
-        audit.record(
+        _record_version_event(
             "catalog.item_version_returned",
+            version,
             actor=actor,
-            target=version,
-            org_unit=_item_org_unit(version.item),
             data={"old": Status.SUBMITTED, "new": Status.DRAFT, "reason": reason[:200]},
         )
     return version
@@ -462,8 +459,7 @@ def return_version(version: ItemVersion, *, actor, reason: str = "") -> ItemVers
 def discard_draft(version: ItemVersion, *, actor) -> None:
     _check_manage_item(actor, version.item)
     with transaction.atomic():
-        version = _lock_version(version)
-        _require_draft(version)
+        version = _lock_draft(version)
         item, number = version.item, version.number
         audit.record(
             "catalog.item_version_discarded",
