@@ -136,6 +136,18 @@ def version_edit(request, key: str, number: int):
     return render(request, "catalog/console/version.html", context, status=status)
 
 
+def _apply(request, change, success: str) -> bool:
+    """Call ``change()`` (one service call); flash its refusal, or ``success`` when it went
+    through. Returns whether it went through."""
+    try:
+        change()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @require_POST
 @manage_items
 def material_add(request, key: str, number: int):
@@ -144,12 +156,11 @@ def material_add(request, key: str, number: int):
     if not form.is_valid():
         messages.error(request, _t("材料信息不完整：%(e)s") % {"e": form.errors.as_text()})
         return redirect(_version_url(version))
-    try:
-        services.add_material(version, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _t("已添加材料。"))
+    _apply(
+        request,
+        lambda: services.add_material(version, actor=request.user, **form.cleaned_data),
+        _t("已添加材料。"),
+    )
     return redirect(_version_url(version))
 
 
@@ -158,12 +169,9 @@ def material_add(request, key: str, number: int):
 def material_remove(request, key: str, number: int, material_id: int):
     version = _version(request, key, number)
     material = get_object_or_404(Material, pk=material_id, version=version)
-    try:
-        services.remove_material(material, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _t("已删除材料。"))
+    _apply(
+        request, lambda: services.remove_material(material, actor=request.user), _t("已删除材料。")
+    )
     return redirect(_version_url(version))
 
 
@@ -175,12 +183,11 @@ def process_edit(request, key: str, number: int):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("process", [])))
         return redirect(_version_url(version))
-    try:
-        services.set_process(version, form.cleaned_data["process"], actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _t("已保存办理流程。"))
+    _apply(
+        request,
+        lambda: services.set_process(version, form.cleaned_data["process"], actor=request.user),
+        _t("已保存办理流程。"),
+    )
     return redirect(_version_url(version))
 
 
@@ -199,13 +206,8 @@ def version_action(request, key: str, number: int, action: str):
     if action not in VERSION_ACTIONS:
         raise NotFound(Errors.NOT_FOUND, _t("未知操作。"))
     function, done = VERSION_ACTIONS[action]
-    try:
-        function(version, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(_version_url(version))
-    messages.success(request, _t(done))
-    if action in ("publish", "discard"):
+    applied = _apply(request, lambda: function(version, actor=request.user), _t(done))
+    if applied and action in ("publish", "discard"):
         return redirect(_item_url(version.item))
     return redirect(_version_url(version))
 
@@ -216,12 +218,11 @@ def item_withdraw(request, key: str):
     item = selectors.access_manageable_item(request.user, key)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.withdraw_item(item, actor=request.user, reason=reason)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _t("已停止受理该事项；已受理的办件继续办理。"))
+    _apply(
+        request,
+        lambda: services.withdraw_item(item, actor=request.user, reason=reason),
+        _t("已停止受理该事项；已受理的办件继续办理。"),
+    )
     return redirect(_item_url(item))
 
 
@@ -229,12 +230,7 @@ def item_withdraw(request, key: str):
 @manage_items
 def item_restore(request, key: str):
     item = selectors.access_manageable_item(request.user, key)
-    try:
-        services.restore_item(item, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _t("已恢复受理。"))
+    _apply(request, lambda: services.restore_item(item, actor=request.user), _t("已恢复受理。"))
     return redirect(_item_url(item))
 
 
