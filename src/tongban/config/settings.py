@@ -155,6 +155,9 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address
+# (tongban.core.middleware.client_ip); empty = trust none, REMOTE_ADDR is the client.
+TONGBAN_TRUSTED_PROXIES = env_list("TONGBAN_TRUSTED_PROXIES")
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("TONGBAN_HSTS_SECONDS", 31536000)

@@ -1,8 +1,20 @@
-"""Request id: every request gets one (or keeps the proxy's X-Request-ID) for logs and audit."""
+"""Request id and client IP: every request gets an id (or keeps the proxy's X-Request-ID)
+and the client's address (``client_ip``) for logs, audit, login history and rate limits.
 
+Behind a reverse proxy ``REMOTE_ADDR`` is the proxy. ``TONGBAN_TRUSTED_PROXIES`` lists the
+proxies (IPs or CIDRs); only when the direct peer is one of them is ``X-Forwarded-For``
+read, right to left, skipping trusted hops: the first untrusted hop is the client. The
+left part of the header is whatever the client sent and is never believed. With no
+trusted proxies (the default) the header is ignored.
+"""
+
+import functools
+import ipaddress
 import re
 import uuid
 from contextvars import ContextVar
+
+from django.conf import settings
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
 _client_ip: ContextVar[str] = ContextVar("client_ip", default="")
@@ -17,6 +29,46 @@ def current_client_ip() -> str:
     return _client_ip.get()
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry)
+
+
+def _trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def client_ip(request) -> str:
+    """The client's IP address: ``REMOTE_ADDR``, or when that is a trusted proxy the
+    right-most ``X-Forwarded-For`` hop that is not a trusted proxy ("" when unknown)."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    entries = getattr(settings, "TONGBAN_TRUSTED_PROXIES", ()) or ()
+    if isinstance(entries, str):
+        entries = entries.split(",")
+    networks = _networks(tuple(entry.strip() for entry in entries))
+    if not networks or not _trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _valid(hop):
+            return remote  # a garbled chain: do not guess
+        if not _trusted(hop, networks):
+            return hop
+    return remote
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,7 +77,8 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         token = _request_id.set(request.request_id)
-        ip_token = _client_ip.set(request.META.get("REMOTE_ADDR", ""))
+        request.client_ip = client_ip(request)
+        ip_token = _client_ip.set(request.client_ip)
         try:
             response = self.get_response(request)
         finally:

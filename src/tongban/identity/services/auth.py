@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core import audit
 from tongban.core.exceptions import DomainError
+from tongban.core.middleware import current_client_ip
 from tongban.identity import sms
 from tongban.identity.errors import AuthError
 from tongban.identity.models import KnownDevice, LoginEvent, OtpPurpose, User
@@ -113,7 +114,7 @@ def _event(user, result, method, ip, user_agent, *, new_device=False) -> LoginEv
         user=user,
         result=result,
         method=method,
-        ip=ip or None,
+        ip=ip or current_client_ip() or None,
         user_agent=(user_agent or "")[:300],
         new_device=new_device,
     )
@@ -147,8 +148,10 @@ def check_password(
 ) -> PasswordCheck:
     """Step 1 of login. Raises invalid_credentials / account_locked / rate_limited.
 
-    Failures are committed to the login history before the error is raised.
+    Failures are committed to the login history before the error is raised. ``ip`` defaults
+    to the request's client address (``core.middleware.client_ip``, proxy-aware).
     """
+    ip = ip or current_client_ip() or None
     now = timezone.now()
     method = LoginEvent.Method.PASSWORD
     if (

@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from tongban.core.exceptions import DomainError
+from tongban.core.middleware import current_client_ip
 from tongban.identity import sms
 from tongban.identity.errors import OtpError
 from tongban.identity.models import OtpChallenge, OtpPurpose
@@ -50,7 +51,10 @@ MESSAGES = {
 
 
 def issue_otp(mobile: str, purpose: str, *, user=None, ip: str | None = None) -> OtpChallenge:
-    """Create a new code for (mobile, purpose), supersede the previous one, send it by SMS."""
+    """Create a new code for (mobile, purpose), supersede the previous one, send it by SMS.
+
+    ``ip`` (for the per-IP limit) defaults to the request's proxy-aware client address."""
+    ip = ip or current_client_ip() or None
     now = timezone.now()
     with transaction.atomic():
         last = (

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from tongban.core import permissions
 from tongban.core.exceptions import DomainError
+from tongban.core.middleware import client_ip
 from tongban.identity import selectors
 from tongban.identity.errors import AuthError
 from tongban.identity.forms import (
@@ -42,7 +43,7 @@ DEVICE_MAX_AGE = 400 * 24 * 3600
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def _ua(request) -> str:
