@@ -54,41 +54,57 @@ def _check_password_strength(password: str, user: User | None = None) -> None:
         ) from exc
 
 
-def _already_registered(field: str) -> DomainError:
-    message = (
-        _("该身份证号已注册，请直接登录或找回密码。")
-        if field == "id_number"
-        else _("该手机号已被其他账号使用。")
+# Registration must not tell a stranger whether an ID number or mobile already has an
+# account (account enumeration). The SMS code is checked first; a taken mobile gets a notice
+# instead of a code (only the phone's owner learns it is registered); a valid code for a
+# taken ID number or mobile gets one generic refusal. (Code kept here: the identity errors
+# module lists the other codes.)
+REGISTRATION_REFUSED = "registration_refused"
+REGISTERED_NOTICE = "【广东政务服务】该手机号已注册，如非本人操作请忽略。"
+
+
+def _registration_refused() -> DomainError:
+    return DomainError(
+        REGISTRATION_REFUSED,
+        _("该证件或手机号无法注册，如已注册请直接登录。"),
+        status=409,
     )
-    return DomainError(AccountError.ALREADY_REGISTERED, message, field=field, status=409)
+
+
+def _mobile_taken(mobile: str) -> bool:
+    return User.objects.filter(kind=User.Kind.NATURAL, mobile=mobile).exists()
 
 
 def send_registration_code(mobile: str, *, ip: str | None = None):
-    """Send the SMS code that proves possession of ``mobile`` for a new registration."""
+    """Send the SMS code that proves possession of ``mobile`` for a new registration.
+
+    The answer is the same whether or not the mobile is taken; when it is, the SMS says so
+    (to the phone's owner) instead of carrying a code. Cooldown and limits apply alike."""
     mobile = normalize_mobile(mobile)
-    if User.objects.filter(kind=User.Kind.NATURAL, mobile=mobile).exists():
-        raise _already_registered("mobile")
-    return otp.issue_otp(mobile, OtpPurpose.REGISTER, ip=ip)
+    notice = REGISTERED_NOTICE if _mobile_taken(mobile) else None
+    return otp.issue_otp(mobile, OtpPurpose.REGISTER, ip=ip, notice=notice)
 
 
 def register_natural_person(
     *, id_number: str, name: str, mobile: str, password: str, otp_code: str
 ) -> User:
-    """Create an L1 citizen account; username is the normalised 18-digit ID number."""
+    """Create an L1 citizen account; username is the normalised 18-digit ID number.
+
+    The SMS code is verified (and spent) before looking for existing accounts; a taken ID
+    number or mobile then gets the generic ``registration_refused``."""
     id_number = normalize_id_number(id_number)
     name = clean_name(name)
     mobile = normalize_mobile(mobile)
     candidate = User(username=id_number, id_number=id_number, name=name, mobile=mobile)
     _check_password_strength(password, candidate)
+    # Spends the code (its attempt counter commits even if the code is wrong).
+    otp.verify_otp(mobile, OtpPurpose.REGISTER, otp_code)
     if (
         User.objects.filter(id_number=id_number).exists()
         or User.objects.filter(username=id_number).exists()
+        or _mobile_taken(mobile)
     ):
-        raise _already_registered("id_number")
-    if User.objects.filter(kind=User.Kind.NATURAL, mobile=mobile).exists():
-        raise _already_registered("mobile")
-    # Spends the code (its attempt counter commits even if the code is wrong).
-    otp.verify_otp(mobile, OtpPurpose.REGISTER, otp_code)
+        raise _registration_refused()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -107,7 +123,7 @@ def register_natural_person(
                 "identity.user_registered", actor=user, target=user, data={"realname_level": 1}
             )
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise _already_registered("id_number") from exc
+        raise _registration_refused() from exc
     return user
 
 

@@ -50,10 +50,15 @@ MESSAGES = {
 }
 
 
-def issue_otp(mobile: str, purpose: str, *, user=None, ip: str | None = None) -> OtpChallenge:
+def issue_otp(
+    mobile: str, purpose: str, *, user=None, ip: str | None = None, notice: str | None = None
+) -> OtpChallenge:
     """Create a new code for (mobile, purpose), supersede the previous one, send it by SMS.
 
-    ``ip`` (for the per-IP limit) defaults to the request's proxy-aware client address."""
+    ``ip`` (for the per-IP limit) defaults to the request's proxy-aware client address.
+    With ``notice`` the SMS carries that text instead of the code: the challenge is still
+    created (same cooldown and limits, so callers cannot tell the cases apart) but its code
+    is never revealed, so it cannot be used."""
     ip = ip or current_client_ip() or None
     now = timezone.now()
     with transaction.atomic():
@@ -100,11 +105,14 @@ def issue_otp(mobile: str, purpose: str, *, user=None, ip: str | None = None) ->
             ip=ip or None,
         )
         template = MESSAGES.get(purpose, MESSAGES[OtpPurpose.LOGIN])
-        sms.send_sms(
-            mobile,
-            template.format(code=code, minutes=max(otp_ttl() // 60, 1)),
-            purpose=f"otp_{purpose}",
-        )
+        if notice is not None:
+            sms.send_sms(mobile, notice, purpose=f"notice_{purpose}")
+        else:
+            sms.send_sms(
+                mobile,
+                template.format(code=code, minutes=max(otp_ttl() // 60, 1)),
+                purpose=f"otp_{purpose}",
+            )
     return challenge
 
 

@@ -1,5 +1,6 @@
 """Services: registration, real-name levels, password change, app revocation."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -93,20 +94,54 @@ def test_register_rejects_weak_password():
     assert User.objects.count() == 0
 
 
-def test_duplicate_id_number_is_refused(citizen):
+def test_duplicate_id_number_is_refused_generically_after_the_code(citizen):
     before = User.objects.count()
     with pytest.raises(DomainError) as exc:
         _register(id_number=citizen.id_number)
-    assert exc.value.code == "already_registered" and exc.value.field == "id_number"
+    assert exc.value.code == "registration_refused" and exc.value.field is None
+    assert "无法注册" in exc.value.message and "身份证号已注册" not in exc.value.message
     assert User.objects.count() == before
     assert not AuditEvent.objects.filter(event_type="identity.user_registered").exists()
 
 
-def test_duplicate_mobile_is_refused_before_sending_a_code(citizen):
+def test_duplicate_id_number_with_a_wrong_code_looks_like_any_wrong_code(citizen):
+    accounts.send_registration_code(MOBILE)
+    wrong = "000000" if last_code(MOBILE) != "000000" else "111111"
+    with pytest.raises(DomainError) as taken:
+        _register(id_number=citizen.id_number, code=wrong)
+    assert taken.value.code == "otp_invalid"
+    assert User.objects.count() == 1
+
+
+def test_mobile_taken_after_the_code_was_sent_is_refused_generically(citizen):
+    accounts.send_registration_code(MOBILE)
+    code = last_code(MOBILE)
+    User.objects.filter(pk=citizen.pk).update(mobile=MOBILE)
     with pytest.raises(DomainError) as exc:
-        accounts.send_registration_code(citizen.mobile)
-    assert exc.value.code == "already_registered" and exc.value.field == "mobile"
-    assert OtpChallenge.objects.count() == 0
+        _register(code=code)
+    assert exc.value.code == "registration_refused"
+    assert User.objects.count() == 1
+
+
+def test_duplicate_mobile_gets_a_notice_not_a_code(citizen):
+    from tongban.identity.models import SmsMessage
+
+    taken = accounts.send_registration_code(citizen.mobile)
+    free = accounts.send_registration_code(MOBILE)
+    assert taken.mobile == citizen.mobile and free.mobile == MOBILE
+    notice = SmsMessage.objects.get(mobile=citizen.mobile)
+    assert "该手机号已注册，如非本人操作请忽略" in notice.text
+    assert not re.search(r"\d{6}", notice.text)  # no code to register with
+    assert "验证码" in SmsMessage.objects.get(mobile=MOBILE).text
+    # the cooldown applies alike, so the two cases cannot be told apart by it either
+    for mobile in (citizen.mobile, MOBILE):
+        with pytest.raises(DomainError) as exc:
+            accounts.send_registration_code(mobile)
+        assert exc.value.code == "otp_cooldown"
+    with pytest.raises(DomainError) as exc:
+        _register(mobile=citizen.mobile, code="123456")
+    assert exc.value.code == "otp_invalid"
+    assert User.objects.count() == 1
 
 
 def test_wrong_code_refuses_registration_and_counts_the_attempt():

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tongban.identity.models import LoginEvent, OtpChallenge, User
+from tongban.identity.models import LoginEvent, OtpChallenge, SmsMessage, User
 from tongban.identity.tests._accounts import PASSWORD, last_code, new_id_number, registry_person
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,12 @@ def test_register_errors_are_json_and_change_nothing(client, citizen):
         "field": "id_number",
     }
     response = _post(client, "/registrations", _registration(code, id_number=citizen.id_number))
-    assert response.status_code == 409 and response.json()["code"] == "already_registered"
+    assert response.status_code == 409 and response.json()["code"] == "registration_refused"
+    assert response.json()["field"] is None
+    _post(client, "/otp", {"mobile": MOBILE, "purpose": "register"})  # the code was spent
+    OtpChallenge.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    _post(client, "/otp", {"mobile": MOBILE, "purpose": "register"})
+    code = last_code(MOBILE)
     response = _post(
         client, "/registrations", _registration("999999" if code != "999999" else "888888")
     )
@@ -64,6 +69,18 @@ def test_register_errors_are_json_and_change_nothing(client, citizen):
     response = _post(client, "/registrations", _registration(code))
     assert response.json()["code"] == "otp_expired"
     assert User.objects.count() == 1  # only the citizen persona
+
+
+def test_register_otp_does_not_reveal_accounts(client, citizen):
+    taken = _post(client, "/otp", {"mobile": citizen.mobile, "purpose": "register"})
+    free = _post(client, "/otp", {"mobile": "13012345678", "purpose": "register"})
+    assert taken.status_code == free.status_code == 202
+    assert taken.json().keys() == free.json().keys()
+    assert taken.json()["expires_in"] == free.json()["expires_in"]
+    notice = SmsMessage.objects.get(mobile=citizen.mobile)
+    assert "该手机号已注册，如非本人操作请忽略" in notice.text and "验证码" not in notice.text
+    assert "验证码" in SmsMessage.objects.get(mobile="13012345678").text
+    assert User.objects.count() == 1
 
 
 def test_login_otp_does_not_reveal_accounts(client, citizen):

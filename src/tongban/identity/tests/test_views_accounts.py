@@ -78,14 +78,41 @@ def test_register_bad_checksum_shows_error_and_creates_nothing(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_register_duplicate_mobile_send_code(client, citizen):
+def test_register_duplicate_mobile_send_code_answers_like_any_mobile(client, citizen):
+    def send(mobile):
+        return client.post(
+            reverse("identity:register"),
+            {"action": "send_code", "mobile": mobile},
+            HTTP_HX_REQUEST="true",
+        ).content.decode()
+
+    taken, free = send(citizen.mobile), send(MOBILE)
+    assert "already_registered" not in taken and "已注册" not in taken
+    assert "验证码已发送至 138****8000" in taken and "验证码已发送至" in free
+    notice = SmsMessage.objects.get(mobile=citizen.mobile).text
+    assert "该手机号已注册，如非本人操作请忽略" in notice and "验证码" not in notice
+    assert User.objects.count() == 1
+
+
+def test_register_taken_id_number_with_valid_code_is_refused_generically(client, citizen):
+    client.post(reverse("identity:register"), {"action": "send_code", "mobile": MOBILE})
     response = client.post(
         reverse("identity:register"),
-        {"action": "send_code", "mobile": citizen.mobile},
-        HTTP_HX_REQUEST="true",
+        {
+            "action": "register",
+            "id_number": citizen.id_number,
+            "name": "陈小明",
+            "mobile": MOBILE,
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "code": last_code(MOBILE),
+        },
     )
-    assert 'data-code="already_registered"' in response.content.decode()
-    assert SmsMessage.objects.count() == 0
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "该证件或手机号无法注册，如已注册请直接登录" in body and "身份证号已注册" not in body
+    assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session
 
 
 # --- login -------------------------------------------------------------------------------------
