@@ -42,6 +42,8 @@ CASE_NUMBER_FORMAT = env("TONGBAN_CASE_NUMBER_FORMAT", "{division}{date:%y%m%d}{
 CASES_WEBHOOK_MAX_ATTEMPTS = env_int("TONGBAN_CASES_WEBHOOK_MAX_ATTEMPTS", 6)
 CASES_WEBHOOK_TIMEOUT = env_int("TONGBAN_CASES_WEBHOOK_TIMEOUT", 5)
 CASES_WEBHOOK_REQUIRE_HTTPS = env_bool("TONGBAN_CASES_WEBHOOK_REQUIRE_HTTPS", PRODUCTION)
+# Allow webhook targets on loopback/private networks (development and tests only).
+CASES_WEBHOOK_ALLOW_PRIVATE = env_bool("TONGBAN_CASES_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
 
 # CJK TrueType font for PDFs (licences, receipts): Debian's fonts-wqy-microhei by default.
 PDF_FONT_PATH = env("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -210,6 +212,9 @@ OIDC_RSA_PRIVATE_KEY = env_secret(
 # Login second factor: always | new_device (L2+ accounts on an unknown device) | never
 # (a client that requires it still asks). Lockout and rate limits for logins and SMS codes.
 TONGBAN_LOGIN_OTP = env("TONGBAN_LOGIN_OTP", "always")
+# Staff (公务人员) always log in with password + SMS code; a staff account without a mobile
+# is refused. Off in development so the demo staff log in with a password only.
+TONGBAN_STAFF_REQUIRE_OTP = env_bool("TONGBAN_STAFF_REQUIRE_OTP", PRODUCTION)
 TONGBAN_LOGIN_MAX_FAILURES = env_int("TONGBAN_LOGIN_MAX_FAILURES", 5)
 TONGBAN_LOGIN_FAILURE_WINDOW = env_int("TONGBAN_LOGIN_FAILURE_WINDOW", 15 * 60)
 TONGBAN_LOGIN_LOCKOUT_SECONDS = env_int("TONGBAN_LOGIN_LOCKOUT_SECONDS", 15 * 60)

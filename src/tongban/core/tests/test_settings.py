@@ -69,3 +69,11 @@ def test_production_starts_with_real_settings():
     loaded = _load_settings(**real)
     assert loaded.PRODUCTION and not loaded.DEBUG and not loaded.SIMULATORS_ENABLED
     assert loaded.SMS_BACKEND == "" and loaded.SESSION_COOKIE_SECURE
+    assert loaded.TONGBAN_STAFF_REQUIRE_OTP is True
+    assert loaded.TONGBAN_TRUSTED_PROXIES == []
+
+
+def test_staff_otp_is_off_in_development_and_can_be_switched():
+    assert _load_settings(TONGBAN_ENV="development").TONGBAN_STAFF_REQUIRE_OTP is False
+    on = _load_settings(TONGBAN_ENV="development", TONGBAN_STAFF_REQUIRE_OTP="true")
+    assert on.TONGBAN_STAFF_REQUIRE_OTP is True

@@ -61,6 +61,17 @@ def lockout_duration() -> timedelta:
     return timedelta(seconds=int(_setting("TONGBAN_LOGIN_LOCKOUT_SECONDS", 900)))
 
 
+def staff_require_otp() -> bool:
+    """``TONGBAN_STAFF_REQUIRE_OTP``: staff log in with password and SMS code, whatever the
+    citizens' policy (default on in production; the demo keeps password-only staff)."""
+    return bool(_setting("TONGBAN_STAFF_REQUIRE_OTP", False))
+
+
+# Error code kept here (the identity errors module is shared): a staff account without a
+# mobile cannot receive the second factor, so it cannot log in while staff need one.
+STAFF_MOBILE_REQUIRED = "staff_mobile_required"
+
+
 def ip_failure_limit() -> int:
     return int(_setting("TONGBAN_LOGIN_IP_FAILURE_LIMIT", 30))
 
@@ -125,6 +136,8 @@ def is_known_device(user, device_id: str | None) -> bool:
 
 
 def otp_required(user, *, new_device: bool, client_requires_otp: bool = False) -> bool:
+    if user.kind == User.Kind.STAFF and staff_require_otp():
+        return True  # check_password refuses staff without a mobile first
     if not user.mobile:
         return False
     if client_requires_otp:
@@ -183,6 +196,15 @@ def check_password(
             _event(user, LoginEvent.Result.INACTIVE, method, ip, user_agent)
         raise DomainError(
             AuthError.ACCOUNT_INACTIVE, _("账号已停用，请联系平台运营人员。"), status=403
+        )
+    if user.kind == User.Kind.STAFF and staff_require_otp() and not user.mobile:
+        raise DomainError(
+            STAFF_MOBILE_REQUIRED,
+            _(
+                "工作人员登录需要短信验证码，但您的账号未登记手机号。"
+                "请联系本部门管理员为账号添加手机号后再登录。"
+            ),
+            status=403,
         )
     new_device = not is_known_device(user, device_id)
     return PasswordCheck(

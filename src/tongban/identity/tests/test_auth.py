@@ -121,7 +121,47 @@ def test_otp_policy(citizen, settings, policy, level, known, client, expected):
     assert check.new_device is (not known)
 
 
-def test_no_mobile_no_otp(clerk):
+def test_no_mobile_no_otp(clerk, settings):
+    settings.TONGBAN_STAFF_REQUIRE_OTP = False  # the demo (development) default
+    assert auth.check_password("gz_clerk", PASSWORD).otp_required is False
+
+
+def test_staff_without_mobile_is_refused_when_staff_need_otp(clerk, settings, client):
+    from django.urls import reverse
+
+    settings.TONGBAN_STAFF_REQUIRE_OTP = True
+    before = LoginEvent.objects.count()
+    error = _fail("gz_clerk", PASSWORD)
+    assert error.code == "staff_mobile_required" and error.status == 403
+    assert "请联系本部门管理员为账号添加手机号" in error.message
+    response = client.post(
+        reverse("identity:login"),
+        {"action": "password", "identifier": "gz_clerk", "password": PASSWORD},
+    )
+    assert "请联系本部门管理员为账号添加手机号" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert SmsMessage.objects.count() == 0
+    assert LoginEvent.objects.filter(result="succeeded").count() == 0
+    assert LoginEvent.objects.count() == before
+
+
+def test_staff_with_mobile_always_need_the_code_when_required(clerk, settings, client):
+    from django.urls import reverse
+
+    clerk.mobile = "13600136000"
+    clerk.save(update_fields=["mobile"])
+    settings.TONGBAN_LOGIN_OTP = "never"  # the citizens' policy does not apply to staff
+    settings.TONGBAN_STAFF_REQUIRE_OTP = True
+    assert auth.check_password("gz_clerk", PASSWORD).otp_required is True
+    login = reverse("identity:login")
+    response = client.post(
+        login, {"action": "password", "identifier": "gz_clerk", "password": PASSWORD}
+    )
+    assert "短信验证" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    client.post(login, {"action": "otp", "code": last_code(clerk.mobile)})
+    assert int(client.session["_auth_user_id"]) == clerk.pk
+    settings.TONGBAN_STAFF_REQUIRE_OTP = False
     assert auth.check_password("gz_clerk", PASSWORD).otp_required is False
 
 
