@@ -24,8 +24,10 @@ same delivery id may arrive twice (at-least-once).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -112,7 +114,27 @@ def _validate_url(url: str) -> str:
             else _("请填写有效的接收地址（http:// 或 https://）。"),
             "url",
         )
+    if not _public_host(parts.hostname):
+        raise DomainError(
+            CaseError.WEBHOOK_URL_INVALID,
+            _("接收地址不能指向内部网络或本机地址。"),
+            "url",
+        )
     return url
+
+
+def _public_host(hostname: str) -> bool:
+    """True when every address the host resolves to is a public one (no loopback, private,
+    link-local or reserved ranges) — a department admin must not make the platform probe
+    internal services. ``CASES_WEBHOOK_ALLOW_PRIVATE`` (development default) lifts it."""
+    if getattr(settings, "CASES_WEBHOOK_ALLOW_PRIVATE", False):
+        return True
+    try:
+        infos = socket.getaddrinfo(hostname, None)
+    except (socket.gaierror, UnicodeError):
+        return False
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    return bool(addresses) and all(address.is_global for address in addresses)
 
 
 def _validate_events(events) -> list[str]:
@@ -267,6 +289,9 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
+    # Checked again at send time: DNS may have changed since the subscription was saved.
+    if not _public_host(urlsplit(url).hostname or ""):
+        return None, "refused: non-public address"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with _opener.open(request, timeout=timeout_seconds()) as response:  # noqa: S310 - http(s) only
@@ -274,7 +299,9 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:200]
+        # Only the kind of failure: raw error texts would tell the subscriber about the
+        # platform's network.
+        return None, type(getattr(exc, "reason", exc)).__name__
 
 
 def attempt_delivery(delivery_id: int, *, now=None) -> WebhookDelivery | None:

@@ -200,6 +200,35 @@ def test_bad_subscriptions(gz_market_dept, dept_admin, url, events, code):
     assert not WebhookSubscription.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:5432/",
+        "http://localhost/h",
+        "https://10.0.0.5/h",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://[::1]/h",
+        "https://unresolvable.invalid/h",
+    ],
+)
+def test_internal_targets_refused_outside_development(gz_market_dept, dept_admin, settings, url):
+    settings.CASES_WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(DomainError) as exc:
+        _subscribe(dept_admin, gz_market_dept, url)
+    assert exc.value.code == CaseError.WEBHOOK_URL_INVALID and exc.value.field == "url"
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_public_address_accepted_and_private_refused_again_at_send_time(settings):
+    settings.CASES_WEBHOOK_ALLOW_PRIVATE = False
+    assert webhooks._public_host("93.184.216.34")
+    # a subscription saved while allowed (or DNS changed since): nothing is sent
+    assert webhooks._post("http://127.0.0.1:9/h", b"{}", {}) == (
+        None,
+        "refused: non-public address",
+    )
+
+
 @pytest.mark.parametrize("who", ["clerk", "approver", "other_city_clerk", "outsider"])
 def test_only_admins_subscribe(request, gz_market_dept, who):
     with pytest.raises(DomainError) as exc:
