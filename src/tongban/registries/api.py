@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from tongban.core import permissions
 from tongban.core.exceptions import NotFound
 from tongban.core.schemas import ErrorOut
-from tongban.registries import errors, selectors
+from tongban.registries import errors, selectors, services
 
 router = Router(tags=["registries"])
 
@@ -63,7 +63,7 @@ def get_person(request, id_number: str):
     person = selectors.find_person(id_number)
     if person is None:
         raise NotFound(errors.PERSON_NOT_FOUND, _("人口库中没有该身份证号码。"), "id_number")
-    return selectors.person_for_reader(request.user, person)
+    return services.read_person(actor=request.user, person=person)
 
 
 @router.get(
@@ -77,4 +77,4 @@ def get_entity(request, uscc: str):
     entity = selectors.find_entity(uscc)
     if entity is None:
         raise NotFound(errors.ENTITY_NOT_FOUND, _("法人库中没有该统一社会信用代码。"), "uscc")
-    return selectors.entity_for_reader(request.user, entity)
+    return services.read_entity(actor=request.user, entity=entity)

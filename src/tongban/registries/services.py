@@ -1,4 +1,4 @@
-"""Writes to the registries: the fixed demo people and the bulk seed."""
+"""Writes to the registries: the fixed demo people and the bulk seed; audited staff reads."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from itertools import islice
 
 from django.db import transaction
 
-from tongban.core import audit
+from tongban.core import audit, masking, permissions
 from tongban.registries.choices import EntityStatus, EntityType, Gender, PersonStatus
 from tongban.registries.generator import RegistryGenerator
 from tongban.registries.models import LegalEntity, Person
+from tongban.registries.selectors import entity_for_reader, person_for_reader
 
 # --- demo people (the demo seed and the browser tests rely on these exact values) ----------
 DEMO_PERSONS = (
@@ -261,3 +262,49 @@ def register_entity(
             data={"uscc": uscc, "name": name, "entity_type": str(entity_type)},
         )
     return entity
+
+
+# --- audited reads (the lookup page and the API both go through these) ----------------------
+def _reader_unit(actor, permission: str):
+    """The top org unit in which ``actor`` holds ``permission`` (so the read is audited where
+    the reader works and that unit's auditors see it); None for superusers."""
+    if getattr(actor, "is_superuser", False):
+        return None
+    return permissions.units_for(actor, permission).order_by("path").first()
+
+
+def read_person(*, actor, person: Person, entities_listed: int = 0) -> dict:
+    """``person_for_reader`` plus a ``registries.person_viewed`` audit event: the masked ID
+    number looked up and whether the reader saw the data unmasked."""
+    with transaction.atomic():
+        data = person_for_reader(actor, person)
+        audit.record(
+            "registries.person_viewed",
+            actor=actor,
+            org_unit=_reader_unit(actor, permissions.REGISTRIES_VIEW_PERSON),
+            target_type="registries.person",
+            target_id=str(person.pk),
+            target_label=masking.mask_name(person.name),
+            data={
+                "query": masking.mask_id_number(person.id_number),
+                "unmasked": not data["masked"],
+                "entities_listed": entities_listed,
+            },
+        )
+    return data
+
+
+def read_entity(*, actor, entity: LegalEntity) -> dict:
+    """``entity_for_reader`` plus a ``registries.entity_viewed`` audit event. The USCC is a
+    public register number and is kept; whether the legal representative's ID number was
+    shown unmasked is recorded."""
+    with transaction.atomic():
+        data = entity_for_reader(actor, entity)
+        audit.record(
+            "registries.entity_viewed",
+            actor=actor,
+            org_unit=_reader_unit(actor, permissions.REGISTRIES_VIEW_ENTITY),
+            target=entity,
+            data={"query": entity.uscc, "unmasked": not data["masked"]},
+        )
+    return data

@@ -103,3 +103,35 @@ def test_operation_ids_in_openapi(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     ops = {op["operationId"] for path in paths.values() for op in path.values()}
     assert {"registries_get_person", "registries_get_entity"} <= ops
+
+
+# --- reads are audited -----------------------------------------------------------------------
+def _viewed(event_type):
+    return list(AuditEvent.objects.filter(event_type=event_type).order_by("seq"))
+
+
+def test_person_reads_are_audited_with_masked_query(
+    client, demo, clerk, other_city_clerk, gz_market_dept, sz_market_dept
+):
+    assert _get(client, clerk, PERSON_URL.format(ZHANG)).status_code == 200
+    assert _get(client, other_city_clerk, PERSON_URL.format(ZHANG)).status_code == 200
+    first, second = _viewed("registries.person_viewed")
+    assert first.actor_id == clerk.pk and second.actor_id == other_city_clerk.pk
+    assert first.data["query"] == "440***********1235" and ZHANG not in str(first.data)
+    assert first.data["unmasked"] is True and second.data["unmasked"] is False
+    assert ZHANG not in first.target_label and "张三" not in first.target_label
+    assert first.org_unit_id == gz_market_dept.pk and second.org_unit_id == sz_market_dept.pk
+
+
+def test_entity_reads_are_audited(client, demo, clerk):
+    assert _get(client, clerk, ENTITY_URL.format(DEMO_USCC)).status_code == 200
+    (event,) = _viewed("registries.entity_viewed")
+    assert event.actor_id == clerk.pk and event.data["query"] == DEMO_USCC
+    assert event.data["unmasked"] is True and event.target_type == "registries.legalentity"
+
+
+def test_refused_and_unknown_reads_write_nothing(client, demo, citizen, clerk):
+    before = _state()
+    assert _get(client, citizen, PERSON_URL.format(ZHANG)).status_code == 403
+    assert _get(client, clerk, PERSON_URL.format("440106199001011243")).status_code == 404
+    assert _state() == before

@@ -56,3 +56,16 @@ def test_anonymous_is_sent_to_login(client, demo):
     response = client.get(URL, {"q": "440106199001011235"})
     assert response.status_code == 302
     assert "13800138000" not in response.content.decode()
+
+
+def test_lookup_page_reads_are_audited(client, demo, clerk, gz_market_dept):
+    client.force_login(clerk)
+    client.get(URL, {"q": "440106199001011235"})
+    client.get(URL, {"q": "91440106739120115G"})
+    person = AuditEvent.objects.get(event_type="registries.person_viewed")
+    entity = AuditEvent.objects.get(event_type="registries.entity_viewed")
+    assert person.actor_id == entity.actor_id == clerk.pk
+    assert person.data["query"] == "440***********1235" and person.data["unmasked"] is True
+    assert person.data["entities_listed"] >= 1
+    assert entity.data["query"] == "91440106739120115G"
+    assert person.org_unit_id == entity.org_unit_id == gz_market_dept.pk
