@@ -6,9 +6,13 @@ server-side over HTTP with the client secret, the ID token verified with the pub
 JWKS (signature, iss, aud, exp, nonce), claims from userinfo, RP-initiated logout.
 
 Only the standard library and jwcrypto (a django-oauth-toolkit dependency) are used so it
-runs from a plain install. The provider is reached at the same origin the browser used
-(``TONGBAN_DEMO_PROVIDER_URL`` overrides it); the web server must serve requests
-concurrently (``runserver`` does) because the callback calls back into the same server.
+runs from a plain install. The pages never write the demo client: ``tongban seed_demo``
+registers it (``ensure_demo_client()``, URIs under ``TONGBAN_SITE_URL``) and tests on a live
+server register their own origin. The demo's origin is the request's only when the client
+already lists a callback there, else ``SITE_URL``, so a forged Host header changes nothing;
+the provider is reached at that origin (``TONGBAN_DEMO_PROVIDER_URL`` overrides it). The web
+server must serve requests concurrently (``runserver`` does) because the callback calls
+back into the same server.
 """
 
 import base64
@@ -49,10 +53,18 @@ def _demo_only(view):
     return wrapped
 
 
+def _origin(request) -> str:
+    """The demo's own origin (read-only): the request's when the registered demo client has
+    its callback there, else ``SITE_URL``."""
+    candidate = request.build_absolute_uri("/").rstrip("/")
+    registered = services.demo_client_redirect_uris()
+    if services.demo_redirect_uri(candidate) in registered:
+        return candidate
+    return settings.SITE_URL.rstrip("/")
+
+
 def _base_url(request) -> str:
-    return (
-        getattr(settings, "TONGBAN_DEMO_PROVIDER_URL", "") or request.build_absolute_uri("/")
-    ).rstrip("/")
+    return (getattr(settings, "TONGBAN_DEMO_PROVIDER_URL", "") or _origin(request)).rstrip("/")
 
 
 def _http_json(url, *, data=None, headers=None):
@@ -100,7 +112,6 @@ def home(request):
 def start(request):
     """登录: send the browser to the provider's authorisation endpoint."""
     base = _base_url(request)
-    services.ensure_demo_client(base_url=request.build_absolute_uri("/"))
     verifier = secrets.token_urlsafe(48)
     challenge = (
         base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -109,7 +120,7 @@ def start(request):
         "state": secrets.token_urlsafe(16),
         "nonce": secrets.token_urlsafe(16),
         "verifier": verifier,
-        "redirect_uri": services.demo_redirect_uri(request.build_absolute_uri("/")),
+        "redirect_uri": services.demo_redirect_uri(_origin(request)),
     }
     request.session[SESSION_FLOW] = flow
     query = urllib.parse.urlencode(
@@ -190,7 +201,7 @@ def _verify_id_token(token: str, meta: dict, nonce: str) -> dict:
 def logout(request):
     """RP-initiated logout: forget our session, then end the provider's session."""
     login = request.session.pop(SESSION_LOGIN, None)
-    home_uri = services.demo_home_uri(request.build_absolute_uri("/"))
+    home_uri = services.demo_home_uri(_origin(request))
     if not login or not login.get("end_session_endpoint"):
         return HttpResponseRedirect(home_uri)
     query = urllib.parse.urlencode(

@@ -374,6 +374,16 @@ def demo_home_uri(base_url: str | None = None) -> str:
     return f"{(base_url or settings.SITE_URL).rstrip('/')}/demo-dept/"
 
 
+def demo_client_redirect_uris() -> list[str]:
+    """The registered demo client's redirect URIs (empty when it is not registered)."""
+    uris = (
+        Application.objects.filter(client_id=DEMO_CLIENT_ID)
+        .values_list("redirect_uris", flat=True)
+        .first()
+    )
+    return (uris or "").split()
+
+
 def ensure_demo_client(*, base_url: str | None = None):
     """Register (or refresh) the demo department system's client; returns the Application.
 
