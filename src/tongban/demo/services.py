@@ -157,22 +157,27 @@ def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTI
 def _seal_units() -> list[OrgUnit]:
     """Departments in ``SEAL_DIVISIONS`` that implement an item with an e-licence output, and
     the province departments named by a licence type."""
-    # Two simple queries instead of one four-table join (which PostgreSQL planned badly on
-    # freshly bulk-inserted tables).
-    items_with_outputs = [
+    # Plain indexed lookups joined in Python: a database-side join here was planned very
+    # badly by PostgreSQL on tables bulk-inserted in the same transaction (minutes).
+    current_versions = ServiceItem.objects.exclude(current_version=None).values_list(
+        "current_version", flat=True
+    )
+    items_with_outputs = {
         item_id
         for item_id, outputs in ItemVersion.objects.filter(
-            pk__in=ServiceItem.objects.values("current_version")
+            pk__in=list(current_versions)
         ).values_list("item_id", "outputs")
         if outputs
-    ]
+    }
+    unit_ids = {
+        unit_id
+        for item_id, unit_id in Implementation.objects.values_list("item_id", "org_unit_id")
+        if item_id in items_with_outputs
+    }
     units = {
         unit.code: unit
-        for unit in OrgUnit.objects.filter(
-            pk__in=Implementation.objects.filter(
-                item_id__in=items_with_outputs, org_unit__division_code__in=SEAL_DIVISIONS
-            ).values("org_unit")
-        )
+        for unit in OrgUnit.objects.filter(division_code__in=SEAL_DIVISIONS)
+        if unit.pk in unit_ids
     }
     for department in LicenceType.objects.values_list("department_name", flat=True).distinct():
         unit = orgunits.department_unit(orgunits.PROVINCE_CODE, department)
