@@ -7,18 +7,7 @@ import re
 
 from django.conf import settings
 
-from tongban.core import masking
 from tongban.identity.models import LoginEvent, SmsMessage, User
-
-
-# --- masking (a citizen's own page shows masked values too) ---------------------------------
-def mask_id_number(value: str | None) -> str:
-    return masking.mask_id_number(value) if value else ""
-
-
-def mask_mobile(value: str | None) -> str:
-    return masking.mask_mobile(value) if value else ""
-
 
 # --- user agents -----------------------------------------------------------------------------
 _BROWSERS = [

@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from tongban.core import masking
 from tongban.core.middleware import current_client_ip
 from tongban.core.schemas import ErrorOut
 from tongban.identity import selectors
@@ -45,8 +46,8 @@ class UserOut(Schema):
             id=user.pk,
             kind=user.kind,
             name=user.name,
-            id_number_masked=selectors.mask_id_number(user.id_number),
-            mobile_masked=selectors.mask_mobile(user.mobile),
+            id_number_masked=masking.mask_id_number(user.id_number),
+            mobile_masked=masking.mask_mobile(user.mobile),
             realname_level=user.realname_level,
             realname_method=user.realname_method,
             realname_verified_at=user.realname_verified_at,
@@ -115,7 +116,7 @@ def send_otp(request, payload: OtpIn):
     return Status(
         202,
         OtpSentOut(
-            mobile_masked=selectors.mask_mobile(mobile),
+            mobile_masked=masking.mask_mobile(mobile),
             expires_in=otp.otp_ttl(),
             resend_after=otp.otp_resend_seconds(),
         ),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from tongban.core import permissions
+from tongban.core import masking, permissions
 from tongban.core.exceptions import DomainError
 from tongban.core.middleware import client_ip
 from tongban.identity import selectors
@@ -151,7 +151,7 @@ def _send_registration_code(request) -> dict:
     return {
         "ok": True,
         "message": _("验证码已发送至 %(m)s，5 分钟内有效。")
-        % {"m": selectors.mask_mobile(challenge.mobile)},
+        % {"m": masking.mask_mobile(challenge.mobile)},
     }
 
 
@@ -206,7 +206,7 @@ def _send_login_code(request, user) -> dict:
         return {"ok": False, "message": exc.message, "code": exc.code}
     return {
         "ok": True,
-        "message": _("验证码已发送至 %(m)s。") % {"m": selectors.mask_mobile(user.mobile)},
+        "message": _("验证码已发送至 %(m)s。") % {"m": masking.mask_mobile(user.mobile)},
     }
 
 
@@ -217,7 +217,7 @@ def _render(request, full, partial, context):
 def _render_step_two(request, form, user, notice=None):
     context = {
         "form": form,
-        "masked_mobile": selectors.mask_mobile(user.mobile),
+        "masked_mobile": masking.mask_mobile(user.mobile),
         "notice": notice,
         "next": _next_url(request),
     }
@@ -281,8 +281,8 @@ def account(request):
         "identity/account.html",
         {
             "profile": user,
-            "masked_id": selectors.mask_id_number(user.id_number),
-            "masked_mobile": selectors.mask_mobile(user.mobile),
+            "masked_id": masking.mask_id_number(user.id_number),
+            "masked_mobile": masking.mask_mobile(user.mobile),
             "history": history,
             "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents_of(user)],
             "auth_state": request.session.get(auth.SESSION_AUTH, {}),
@@ -330,8 +330,8 @@ def realname(request):
             "form": form,
             "face_form": face_form,
             "face_token": face_token,
-            "masked_id": selectors.mask_id_number(user.id_number),
-            "masked_mobile": selectors.mask_mobile(user.mobile),
+            "masked_id": masking.mask_id_number(user.id_number),
+            "masked_mobile": masking.mask_mobile(user.mobile),
         },
     )
 
