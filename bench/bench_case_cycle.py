@@ -30,17 +30,14 @@ HERE = Path(__file__).resolve().parent
 
 
 def build_world():
-    from tongban.core.models import OrgUnit, RoleAssignment
     from tongban.identity.models import User
+    from tongban.testing.factories import OrgUnitFactory, RoleAssignmentFactory, StaffFactory
     from tongban.testing.factories_cases import make_implementation
 
     def unit(code, name, kind, division, parent=None):
-        obj = OrgUnit.objects.create(
-            code=code, name=name, kind=kind, division_code=division, parent=parent, path=""
+        return OrgUnitFactory(
+            code=code, name=name, kind=kind, division_code=division, parent=parent
         )
-        obj.path = f"{parent.path if parent else '/'}{obj.pk}/"
-        obj.save(update_fields=["path"])
-        return obj
 
     province = unit("440000", "广东省", "province", "440000")
     gz = unit("440100", "广州市", "city", "440100", province)
@@ -48,9 +45,9 @@ def build_world():
     planning = unit("440100-规划和自然资源局", "规划和自然资源局", "department", "440100", gz)
 
     def staff(username, role, org_unit):
-        user = User.objects.create(username=username, name=username, kind=User.Kind.STAFF)
-        RoleAssignment.objects.create(user=user, org_unit=org_unit, role=role)
-        return user
+        return RoleAssignmentFactory(
+            user=StaffFactory(username=username, name=username), org_unit=org_unit, role=role
+        ).user
 
     people = {
         "clerk": staff("bench_clerk", "window_clerk", market),

@@ -30,17 +30,14 @@ from _django_setup import setup_django  # noqa: E402
 
 
 def build_world():
-    from tongban.core.models import OrgUnit
     from tongban.licences.services.seals import create_seal
     from tongban.licences.services.types import import_licence_types
+    from tongban.testing.factories import OrgUnitFactory
 
     def unit(code, name, kind, division, parent=None):
-        obj = OrgUnit.objects.create(
-            code=code, name=name, kind=kind, division_code=division, parent=parent, path=""
+        return OrgUnitFactory(
+            code=code, name=name, kind=kind, division_code=division, parent=parent
         )
-        obj.path = f"{parent.path if parent else '/'}{obj.pk}/"
-        obj.save(update_fields=["path"])
-        return obj
 
     province = unit("440000", "广东省", "province", "440000")
     city = unit("440100", "广州市", "city", "440100", province)

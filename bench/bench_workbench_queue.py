@@ -34,16 +34,13 @@ from _django_setup import setup_django
 
 def build_world():
     from tongban.catalog.models import Implementation, ItemVersion, ServiceItem
-    from tongban.core.models import OrgUnit, RoleAssignment
     from tongban.identity.models import User
+    from tongban.testing.factories import OrgUnitFactory, RoleAssignmentFactory, StaffFactory
 
     def unit(code, name, kind, division, parent=None):
-        obj = OrgUnit.objects.create(
-            code=code, name=name, kind=kind, division_code=division, parent=parent, path=""
+        return OrgUnitFactory(
+            code=code, name=name, kind=kind, division_code=division, parent=parent
         )
-        obj.path = f"{parent.path if parent else '/'}{obj.pk}/"
-        obj.save(update_fields=["path"])
-        return obj
 
     province = unit("440000", "广东省", "province", "440000")
     gz = unit("440100", "广州市", "city", "440100", province)
@@ -52,9 +49,9 @@ def build_world():
     sz_market = unit("440300-市场监督管理局", "市场监督管理局", "department", "440300", sz)
 
     def staff(username, role, org_unit):
-        user = User.objects.create(username=username, name=username, kind=User.Kind.STAFF)
-        RoleAssignment.objects.create(user=user, org_unit=org_unit, role=role)
-        return user
+        return RoleAssignmentFactory(
+            user=StaffFactory(username=username, name=username), org_unit=org_unit, role=role
+        ).user
 
     clerk = staff("bench_clerk", "window_clerk", gz_market)
     approver = staff("bench_approver", "approver", gz_market)
