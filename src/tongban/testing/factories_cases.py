@@ -17,25 +17,12 @@ from tongban.catalog.models import (
     ItemVersion,
     Material,
     ProcessStage,
-    ServiceItem,
     StageTask,
 )
 from tongban.testing.factories import UserFactory
+from tongban.testing.factories_catalog import ServiceItemFactory
 
 DEFAULT_STAGES = [("审查", [("审查决定", "市场监督管理局")])]
-
-
-class ServiceItemForCasesFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceItem
-
-    key = factory.Sequence(lambda n: f"case-item-{n}")
-    basic_code = factory.Sequence(lambda n: f"CASE{n:010d}")
-    name = factory.Sequence(lambda n: f"测试事项{n}")
-    item_type = "行政许可"
-    department_name = "市场监督管理局"
-    level = "city"
-    audience = "both"
 
 
 def make_implementation(
@@ -56,8 +43,7 @@ def make_implementation(
     ``stages``: ``[(stage name, [(task name, department name), ...]), ...]``;
     ``materials``: material names of the version, in order (all required).
     """
-    fields = {"name": name, "audience": audience}
-    item = ServiceItemForCasesFactory(**{k: v for k, v in fields.items() if v})
+    item = ServiceItemFactory(audience=audience or "both", **({"name": name} if name else {}))
     version = ItemVersion.objects.create(
         item=item,
         number=1,
