@@ -249,7 +249,9 @@ def test_citizen_applies_corrects_gets_approved_and_rates_badly(
     page.goto("/services/")
     page.get_by_role("searchbox").fill("开个体户")
     page.get_by_role("searchbox").press("Enter")
-    page.locator("#results article a").first.click()
+    first_result = page.locator("#results article a").first
+    expect(first_result).to_have_text(re.compile(ITEM_NAME))  # the search has answered
+    first_result.click()
     expect(page.locator("#rating")).to_contain_text("1 条评价")
     assert verify_chain().ok
     staff_context.close()
