@@ -29,6 +29,10 @@ ROUTERS = [
     ("/catalog/", "tongban.catalog.api.router"),
     ("/cases/", "tongban.cases.api.router"),
     ("/licences/", "tongban.licences.api.router"),
+    ("/payments/", "tongban.payments.api.router"),
+    ("/sharing/", "tongban.sharing.api.router"),
+    ("/opendata/", "tongban.sharing.api.opendata_router"),
+    ("/servicedesk/", "tongban.servicedesk.api.router"),
 ]
 for prefix, path in ROUTERS:
     api.add_router(prefix, import_string(path))

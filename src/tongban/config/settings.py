@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "tongban.catalog",
     "tongban.licences",
     "tongban.cases",
+    "tongban.payments",
+    "tongban.sharing",
+    "tongban.servicedesk",
     "tongban.demo",
 ]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from tongban.catalog.importer import import_catalog
 from tongban.catalog.models import Implementation, ItemVersion, ServiceItem
@@ -47,6 +48,22 @@ DEMO_STAFF = [
     ("th_clerk", "王窗口", "window_clerk", "440106", "市场监督管理局", False),
     ("th_approver", "赵审批", "approver", "440106", "市场监督管理局", False),
     ("ft_clerk", "孙窗口", "window_clerk", "440304", "市场监督管理局", False),
+    ("gz_psb_clerk", "马窗口", "window_clerk", "440100", "公安局", False),
+    ("gz_psb_approver", "冯审批", "approver", "440100", "公安局", False),
+    ("gz_psb_admin", "郑管理", "dept_admin", "440100", "公安局", True),
+    ("gz_finance", "陈财务", "finance", "440100", "公安局", True),
+    ("gz_finance2", "杨复核", "finance", "440100", "公安局", True),
+    ("gz_mca_admin", "黄管理", "dept_admin", "440100", "民政局", True),
+    ("hotline", "林话务", "hotline_operator", "440100", None, True),
+]
+# Each app's demo rows, seeded after the people, staff and licences above (idempotent).
+APP_DEMO_SEEDS = [
+    "tongban.payments.demo.seed",
+    "tongban.sharing.demo.seed",
+    "tongban.sharing.demo_opendata.seed",
+    "tongban.servicedesk.demo_halls.seed",
+    "tongban.servicedesk.demo_knowledge.seed",
+    "tongban.servicedesk.demo_workorders.seed",
 ]
 # Registered, L2-verified citizens (registry demo persons). 张三 (440106199001011235) is left
 # unregistered on purpose: a newcomer can try registration with him.
@@ -150,6 +167,8 @@ def seed_demo_province(*, persons: int = DEMO_PERSONS, entities: int = DEMO_ENTI
         _ensure_citizen(id_number, name, mobile, uscc, report)
     ensure_demo_client()
     _ensure_licences(report)
+    for path in APP_DEMO_SEEDS:
+        import_string(path)(report)
     return report
 
 

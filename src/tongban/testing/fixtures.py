@@ -143,6 +143,24 @@ def auditor(province):
     return _staff("auditor", province, "auditor", "吴审计", covers_children=True)
 
 
+@pytest.fixture
+def finance_officer(gz_market_dept):
+    """财务人员 of the Guangzhou market department: refunds, reconciliation."""
+    return _staff("finance", gz_market_dept, "gz_finance", "陈财务", covers_children=True)
+
+
+@pytest.fixture
+def finance_reviewer(gz_market_dept):
+    """A second finance officer of the same department (four-eyes approvals)."""
+    return _staff("finance", gz_market_dept, "gz_finance2", "杨复核", covers_children=True)
+
+
+@pytest.fixture
+def hotline_operator(guangzhou):
+    """12345 话务员 of Guangzhou: takes and dispatches work orders city-wide."""
+    return _staff("hotline_operator", guangzhou, "gz_hotline", "林话务", covers_children=True)
+
+
 def skip_unless(condition: bool, reason: str) -> None:
     """Skip a test whose outside tool or data is missing on a developer's machine — but fail
     in CI (``CI`` set), where .ci/run installs everything: a skip must never pass as green."""

@@ -52,6 +52,8 @@ class RoleAssignment(models.Model):
         DEPT_ADMIN = "dept_admin", _("部门管理员")
         OPERATOR = "operator", _("平台运营")
         AUDITOR = "auditor", _("审计员")
+        FINANCE = "finance", _("财务人员")
+        HOTLINE_OPERATOR = "hotline_operator", _("12345 话务员")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"

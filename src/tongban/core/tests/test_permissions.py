@@ -32,7 +32,10 @@ def _ids(queryset):
 def test_role_matrix_grants_what_the_issue_lists():
     assert perms.roles_granting(perms.CORE_VIEW_AUDIT) == {"operator", "auditor"}
     assert perms.roles_granting(perms.CORE_VIEW_PII) == {"window_clerk", "approver"}
-    assert perms.roles_granting(perms.REGISTRIES_VIEW_PERSON) == set(RoleAssignment.Role.values)
+    # finance officers handle money, not people's registry records
+    assert perms.roles_granting(perms.REGISTRIES_VIEW_PERSON) == set(RoleAssignment.Role.values) - {
+        "finance"
+    }
     assert perms.roles_granting(perms.IDENTITY_MANAGE_STAFF) == {"operator", "dept_admin"}
 
 

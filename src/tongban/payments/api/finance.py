@@ -1,0 +1,5 @@
+"""Payments API: finance."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Payments API: orders."""
+
+from ninja import Router
+
+router = Router()

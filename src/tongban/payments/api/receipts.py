@@ -1,0 +1,5 @@
+"""Payments API: receipts."""
+
+from ninja import Router
+
+router = Router()

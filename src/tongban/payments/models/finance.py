@@ -1,0 +1,3 @@
+"""Payments models: finance."""
+
+__all__: list[str] = []

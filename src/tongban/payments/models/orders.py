@@ -1,0 +1,3 @@
+"""Payments models: orders."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Payments models: receipts."""
+
+__all__: list[str] = []

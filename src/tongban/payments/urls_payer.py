@@ -1,0 +1,4 @@
+"""Payments pages mounted at /my/payments/."""
+
+app_name = "payments_payer"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Service-desk API: answers."""
+
+from ninja import Router
+
+router = Router()

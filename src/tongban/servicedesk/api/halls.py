@@ -1,0 +1,5 @@
+"""Service-desk API: halls."""
+
+from ninja import Router
+
+router = Router()

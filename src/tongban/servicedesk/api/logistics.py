@@ -1,0 +1,5 @@
+"""Service-desk API: logistics."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Service-desk API: workorders."""
+
+from ninja import Router
+
+router = Router()

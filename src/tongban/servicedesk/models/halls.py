@@ -1,0 +1,3 @@
+"""Service-desk models: halls."""
+
+__all__: list[str] = []

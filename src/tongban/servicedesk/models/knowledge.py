@@ -1,0 +1,3 @@
+"""Service-desk models: knowledge."""
+
+__all__: list[str] = []

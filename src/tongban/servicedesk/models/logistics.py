@@ -1,0 +1,3 @@
+"""Service-desk models: logistics."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Service-desk models: workorders."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""Sharing API: catalogue."""
+
+from ninja import Router
+
+router = Router()

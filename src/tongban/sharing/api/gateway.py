@@ -1,0 +1,5 @@
+"""Sharing API: gateway."""
+
+from ninja import Router
+
+router = Router()

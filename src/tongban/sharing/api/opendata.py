@@ -1,0 +1,5 @@
+"""Sharing API: opendata."""
+
+from ninja import Router
+
+router = Router(tags=["opendata"])

@@ -1,0 +1,5 @@
+"""Sharing API: requests."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Sharing models: access."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Sharing models: catalogue."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Sharing models: opendata."""
+
+__all__: list[str] = []

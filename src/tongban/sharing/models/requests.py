@@ -1,0 +1,3 @@
+"""Sharing models: requests."""
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""Sharing pages mounted at /data/."""
+
+app_name = "sharing_catalogue"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Sharing pages mounted at /my/data-usage/."""
+
+app_name = "sharing_my"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Sharing pages mounted at /opendata/."""
+
+app_name = "sharing_opendata"
+urlpatterns: list = []
