@@ -239,6 +239,12 @@ FACE_CHECK_BACKEND = env(
 # Face-check simulator outcome: pass | liveness_failed | mismatch (demo and tests only).
 FACE_CHECK_SIMULATOR_RESULT = env("TONGBAN_FACE_CHECK_SIMULATOR_RESULT", "pass")
 
+# --- payments (非税支付) -------------------------------------------------------------------------
+
+# --- data sharing and open data (数据共享与开放) -----------------------------------------------
+
+# --- service desk (智能客服平台) ------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
