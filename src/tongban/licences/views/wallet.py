@@ -8,17 +8,16 @@ rendering services.
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tongban.core.exceptions import DomainError
+from tongban.core.qr import qr_svg
 from tongban.licences import selectors
 from tongban.licences.forms_wallet import ShareForm
 from tongban.licences.models import Licence
@@ -44,11 +43,6 @@ def licence_card(licence) -> dict:
         "badge": STATUS_BADGE.get(status, ""),
         "url": reverse("wallet:licence_detail", args=[licence.identifier]),
     }
-
-
-def qr_svg(url: str, scale: int = 3) -> str:
-    """An inline SVG QR code (generated locally, no external service)."""
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=scale))  # noqa: S308
 
 
 @require_GET
