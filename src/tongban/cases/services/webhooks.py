@@ -24,16 +24,9 @@ same delivery id may arrive twice (at-least-once).
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import secrets
-import socket
-import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -44,14 +37,15 @@ from tongban.cases.errors import CaseError
 from tongban.cases.models.case import Case
 from tongban.cases.models.notifications import WebhookDelivery, WebhookSubscription
 from tongban.core import audit, permissions
-from tongban.core.crypto import envelope, sm3
+from tongban.core import webhooks as core_webhooks
+from tongban.core.crypto import envelope
 from tongban.core.exceptions import DomainError
 
 EVENT_STATUS_CHANGED = "case.status_changed"
 SECRET_AAD = b"tongban.cases.webhook_secret"
 LEASE = timedelta(seconds=120)  # a claimed attempt is not retried by others meanwhile
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_CAP_SECONDS = 3600
+BACKOFF_BASE_SECONDS = core_webhooks.BACKOFF_BASE_SECONDS
+BACKOFF_CAP_SECONDS = core_webhooks.BACKOFF_CAP_SECONDS
 CASES_MANAGE_WEBHOOK = "cases.manage_webhook"
 
 envelope.register("cases.WebhookSubscription", "secret_encrypted", aad=lambda _obj: SECRET_AAD)
@@ -65,35 +59,11 @@ def timeout_seconds() -> float:
     return float(getattr(settings, "CASES_WEBHOOK_TIMEOUT", 5))
 
 
-def backoff(attempts: int) -> timedelta:
-    """Delay before attempt ``attempts + 1`` (after ``attempts`` failures)."""
-    return timedelta(
-        seconds=min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
-    )
-
-
-# --- signing ---------------------------------------------------------------------------------
-def body_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    return sm3.hmac(secret.encode(), timestamp.encode() + b"." + body).hex()
-
-
-def verify_signature(
-    secret: str, timestamp: str, body: bytes, signature: str, *, max_age=300, now=None
-) -> bool:
-    """Receiver-side check (also used by the tests and shown in the docs)."""
-    import hmac as std_hmac
-
-    now = time.time() if now is None else now
-    try:
-        if abs(now - int(timestamp)) > max_age:
-            return False
-    except ValueError:
-        return False
-    return std_hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+# Signing, backoff and the network helpers are generic: ``tongban.core.webhooks``.
+backoff = core_webhooks.backoff
+body_bytes = core_webhooks.body_bytes
+sign = core_webhooks.sign
+verify_signature = core_webhooks.verify_signature
 
 
 def secret_of(subscription: WebhookSubscription) -> str:
@@ -101,12 +71,17 @@ def secret_of(subscription: WebhookSubscription) -> str:
 
 
 # --- subscriptions (services) ----------------------------------------------------------------
+def _allow_private() -> bool:
+    return bool(getattr(settings, "CASES_WEBHOOK_ALLOW_PRIVATE", False))
+
+
 def _validate_url(url: str) -> str:
     url = (url or "").strip()
-    parts = urlsplit(url)
     require_https = getattr(settings, "CASES_WEBHOOK_REQUIRE_HTTPS", False)
-    schemes = ("https",) if require_https else ("http", "https")
-    if parts.scheme not in schemes or not parts.hostname or len(url) > 200 or parts.username:
+    problem = core_webhooks.validate_url(
+        url, require_https=require_https, allow_private=_allow_private()
+    )
+    if problem == "invalid":
         raise DomainError(
             CaseError.WEBHOOK_URL_INVALID,
             _("请填写有效的接收地址（以 https:// 开头）。")
@@ -114,7 +89,7 @@ def _validate_url(url: str) -> str:
             else _("请填写有效的接收地址（http:// 或 https://）。"),
             "url",
         )
-    if not _public_host(parts.hostname):
+    if problem == "not_public":
         raise DomainError(
             CaseError.WEBHOOK_URL_INVALID,
             _("接收地址不能指向内部网络或本机地址。"),
@@ -124,17 +99,9 @@ def _validate_url(url: str) -> str:
 
 
 def _public_host(hostname: str) -> bool:
-    """True when every address the host resolves to is a public one (no loopback, private,
-    link-local or reserved ranges) — a department admin must not make the platform probe
-    internal services. ``CASES_WEBHOOK_ALLOW_PRIVATE`` (development default) lifts it."""
-    if getattr(settings, "CASES_WEBHOOK_ALLOW_PRIVATE", False):
-        return True
-    try:
-        infos = socket.getaddrinfo(hostname, None)
-    except (socket.gaierror, UnicodeError):
-        return False
-    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
-    return bool(addresses) and all(address.is_global for address in addresses)
+    """See ``core.webhooks.public_host``; ``CASES_WEBHOOK_ALLOW_PRIVATE`` (development
+    default) lifts the check."""
+    return core_webhooks.public_host(hostname, allow_private=_allow_private())
 
 
 def _validate_events(events) -> list[str]:
@@ -280,28 +247,10 @@ def _enqueue(ids: list[int]) -> None:
 
 
 # --- delivering ------------------------------------------------------------------------------
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
-    # Checked again at send time: DNS may have changed since the subscription was saved.
-    if not _public_host(urlsplit(url).hostname or ""):
-        return None, "refused: non-public address"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with _opener.open(request, timeout=timeout_seconds()) as response:  # noqa: S310 - http(s) only
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        # Only the kind of failure: raw error texts would tell the subscriber about the
-        # platform's network.
-        return None, type(getattr(exc, "reason", exc)).__name__
+    return core_webhooks.post(
+        url, body, headers, timeout=timeout_seconds(), allow_private=_allow_private()
+    )
 
 
 def attempt_delivery(delivery_id: int, *, now=None) -> WebhookDelivery | None:
