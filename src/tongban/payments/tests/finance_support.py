@@ -4,7 +4,6 @@ callback services are tested in their own files), and the other city's finance o
 import itertools
 from datetime import datetime, time, timedelta
 
-import pytest
 from django.utils import timezone
 
 from tongban.payments.models import Payment, PaymentOrder
@@ -81,8 +80,7 @@ def yesterday():
     return timezone.localdate() - timedelta(days=1)
 
 
-@pytest.fixture
-def sz_finance(sz_market_dept):
+def make_sz_finance(sz_market_dept):
     """The finance officer of the Shenzhen market department (another city)."""
     from tongban.testing.factories import RoleAssignmentFactory, StaffFactory
 

@@ -6,14 +6,19 @@ from tongban.core.exceptions import DomainError
 from tongban.payments.channels.base import RefundResult
 from tongban.payments.models import Refund
 from tongban.payments.services import refunds
-from tongban.payments.tests.finance_support import (  # noqa: F401  (sz_finance: fixture)
+from tongban.payments.tests.finance_support import (
     audit_types,
     late_payment,
+    make_sz_finance,
     paid_order,
-    sz_finance,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sz_finance(sz_market_dept):
+    return make_sz_finance(sz_market_dept)
 
 
 @pytest.fixture
