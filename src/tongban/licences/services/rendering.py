@@ -26,54 +26,33 @@ import io
 import os
 import re
 import tempfile
-import threading
 from pathlib import Path
 
 from django.conf import settings
 
+from tongban.core import pdf
 from tongban.core.crypto import sm3
 from tongban.licences import selectors
 from tongban.licences.errors_wallet import WalletError, error
 from tongban.licences.models import LicenceUsage
 
 RENDER_REVISION = "1"  # bump when the layout changes: old cache files are then ignored
-FONT_NAME = "TongbanCJK"
+FONT_NAME = pdf.FONT_NAME
 SEAL_RED = (0.80, 0.07, 0.07)
 PAGE_MARGIN = 36
 
-_font_lock = threading.Lock()
-_font_path_registered: str | None = None
-
 
 # --- font -------------------------------------------------------------------------------------
+def _font_missing(detail: str):
+    return error(
+        WalletError.PDF_FONT_MISSING,
+        message=f"{error(WalletError.PDF_FONT_MISSING).message}：{detail}",
+    )
+
+
 def register_font() -> str:
     """Register the CJK font once per process; ``pdf_font_missing`` when it is absent."""
-    global _font_path_registered
-    path = str(getattr(settings, "PDF_FONT_PATH", "") or "")
-    if _font_path_registered == path:
-        return FONT_NAME
-    with _font_lock:
-        if _font_path_registered == path:
-            return FONT_NAME
-        if not path or not Path(path).is_file():
-            raise error(
-                WalletError.PDF_FONT_MISSING,
-                message=f"{error(WalletError.PDF_FONT_MISSING).message}：{path or '（未设置）'}",
-            )
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
-        try:
-            font = TTFont(FONT_NAME, path, **kwargs)
-        except Exception as exc:  # a broken or non-TrueType file
-            raise error(
-                WalletError.PDF_FONT_MISSING,
-                message=f"{error(WalletError.PDF_FONT_MISSING).message}：{path}（{exc}）",
-            ) from exc
-        pdfmetrics.registerFont(font)
-        _font_path_registered = path
-    return FONT_NAME
+    return pdf.register_cjk_font(missing=_font_missing)
 
 
 # --- cache ------------------------------------------------------------------------------------
@@ -195,51 +174,9 @@ def _fallback_seal(canvas, cx, cy, size, name: str, font: str) -> None:
     canvas.restoreState()
 
 
-def _draw_qr(canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code of ``url`` in the square (x, y, size) as one filled path of the dark
-    module runs. The matrix comes from segno: about eight times faster than reportlab's QR
-    widget for the long verification URL (see bench/bench_licence_render.py)."""
-    import segno
-
-    matrix = segno.make(url, error="m").matrix
-    modules = len(matrix)
-    quiet = 2  # modules of white margin inside the square
-    unit = size / (modules + 2 * quiet)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (quiet + row_index + 1) * unit
-        col = 0
-        while col < modules:
-            if row[col]:
-                start = col
-                while col < modules and row[col]:
-                    col += 1
-                path.rect(x + (quiet + start) * unit, top, (col - start) * unit, unit)
-            else:
-                col += 1
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
-
-
 # --- layout -----------------------------------------------------------------------------------
-def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (CJK text has no spaces to break
-    at, so this measures character by character; explicit newlines are kept)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    lines: list[str] = []
-    for paragraph in str(text).splitlines() or [""]:
-        line = ""
-        for char in paragraph:
-            if line and stringWidth(line + char, font, size) > width:
-                lines.append(line)
-                line = char
-            else:
-                line += char
-        lines.append(line)
-    return lines
+_draw_qr = pdf.draw_qr  # the QR code of the verification URL (shared with receipts)
+wrap_text = pdf.wrap_text
 
 
 def _validity(licence) -> str:

@@ -4,11 +4,11 @@ of 广州市市场监督管理局 and licences issued through the real services 
 from __future__ import annotations
 
 import datetime
-import subprocess
 
 import pytest
 
 from tongban.licences.models import HolderType, LicenceType
+from tongban.testing.openssl import openssl, openssl_verifies  # noqa: F401  (re-exported)
 
 AUTHORITY_USCC = "111000008323328337"
 PERMIT_SCHEMA = [
@@ -72,28 +72,3 @@ def days_ago(n: int) -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate() - datetime.timedelta(days=n)
-
-
-def openssl(*args, cwd) -> subprocess.CompletedProcess:
-    """Run the system ``openssl`` in ``cwd`` (text output captured)."""
-    return subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def openssl_verifies(
-    cwd, *, public_key="seal-public.pem", signature="signature.der", data="tbs.der"
-) -> bool:
-    """True when OpenSSL alone verifies the SM2 signature (default SM2 ID) over ``data``, with
-    the file names of an export bundle by default."""
-    verified = openssl(
-        "dgst",
-        "-sm3",
-        "-verify",
-        public_key,
-        "-sigopt",
-        "distid:1234567812345678",
-        "-signature",
-        signature,
-        data,
-        cwd=cwd,
-    )
-    return verified.returncode == 0 and "Verified OK" in verified.stdout
