@@ -243,6 +243,12 @@ FACE_CHECK_SIMULATOR_RESULT = env("TONGBAN_FACE_CHECK_SIMULATOR_RESULT", "pass")
 
 # --- data sharing and open data (数据共享与开放) -----------------------------------------------
 
+# Sharing (catalogue, requests, gateway): key of the keyed SM3 digests of the ID numbers in the
+# gateway's access log (the citizen's 我的数据使用记录 finds entries by it). Empty: derived from
+# SECRET_KEY (then rotating SECRET_KEY hides earlier entries from citizens: set it in production).
+SHARING_SUBJECT_KEY = env_secret("TONGBAN_SHARING_SUBJECT_KEY")
+PERIODIC_TASKS["tongban.sharing.tasks.escalate_overdue_share_requests"] = 3600
+
 # --- service desk (智能客服平台) ------------------------------------------------------------------
 
 LOGGING = {

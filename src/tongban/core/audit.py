@@ -138,25 +138,28 @@ def checkpoint_message(seq: int, head_hash: str, signed_at: datetime) -> bytes:
 
 
 # --- appending -------------------------------------------------------------------------------
-def _lock_chain() -> None:
-    """Serialise appends within the current transaction."""
+def _lock_chain(model=AuditEvent, lock_key: int = CHAIN_LOCK_KEY) -> None:
+    """Serialise appends within the current transaction.
+
+    ``model``/``lock_key``: another append-only chain with ``seq``/``hash`` columns (the
+    sharing access log) locks its own chain with its own key."""
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key])
     elif connection.vendor != "sqlite":
         # Other databases: lock the current head row. (SQLite needs nothing: the settings
         # start every transaction with BEGIN IMMEDIATE, which already serialises writers.)
-        list(AuditEvent.objects.select_for_update().order_by("-seq").values_list("pk")[:1])
+        list(model.objects.select_for_update().order_by("-seq").values_list("pk")[:1])
 
 
-def _chain_head() -> tuple[int, str] | None:
-    """(seq, hash) of the last event (plain SQL: this runs on every append)."""
+def _chain_head(model=AuditEvent) -> tuple[int, str] | None:
+    """(seq, hash) of the last row of the chain (plain SQL: this runs on every append)."""
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(AuditEvent._meta.db_table)} "  # noqa: S608 - identifiers only
+            f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(model._meta.db_table)} "  # noqa: S608 - identifiers only
             f"ORDER BY {quote('seq')} DESC LIMIT 1"
         )
         row = cursor.fetchone()
