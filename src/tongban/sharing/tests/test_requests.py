@@ -11,22 +11,8 @@ from tongban.core.models import AuditEvent
 from tongban.sharing.models import Grant, Resource, ShareRequest
 from tongban.sharing.services import catalogue
 from tongban.sharing.services import requests as share_requests
-from tongban.sharing.tests.sharing_support import (  # noqa: F401  (fixtures)
-    entities,
-    granted,
-    gz_mca,
-    gz_psb,
-    mca_admin,
-    mca_system,
-    persons,
-    population,
-    psb_admin,
-    registry_resources,
-    submit,
-    sz_mca,
-    sz_mca_admin,
-    sz_system,
-)
+from tongban.sharing.tests.sharing_support import *  # noqa: F403  (fixtures)
+from tongban.sharing.tests.sharing_support import submit
 
 pytestmark = pytest.mark.django_db
 
