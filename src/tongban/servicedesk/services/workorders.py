@@ -30,6 +30,7 @@ from django.utils import timezone
 from tongban.core import audit
 from tongban.core.calendar import add_working_days
 from tongban.core.codes import divisions
+from tongban.core.middleware import current_client_ip
 from tongban.core.models import OrgUnit
 from tongban.core.permissions import SERVICEDESK_HANDLE_WORK_ORDER, has_perm_in
 from tongban.servicedesk.errors_workorders import WorkOrderError as E
@@ -210,6 +211,7 @@ def create_work_order(
             raise error(E.PERMISSION_DENIED)
     elif channel == WorkOrder.Channel.WEB and submitter is None:
         raise error(E.PERMISSION_DENIED)
+    ip = ip or current_client_ip() or None
     _check_rate_limit(submitter=submitter, ip=ip, mobile=contact_mobile, channel=channel)
 
     location = (location or "").strip()[:200]
