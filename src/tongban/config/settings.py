@@ -250,6 +250,23 @@ SHARING_SUBJECT_KEY = env_secret("TONGBAN_SHARING_SUBJECT_KEY")
 PERIODIC_TASKS["tongban.sharing.tasks.escalate_overdue_share_requests"] = 3600
 
 # --- service desk (智能客服平台) ------------------------------------------------------------------
+# 12345 work orders: time limits in working days by type (urgent orders: the same day),
+# spam limits per citizen / IP / mobile, duplicate detection, Open311 GeoReport v2.
+WORKORDER_DEADLINE_DAYS = {
+    "consultation": env_int("TONGBAN_WORKORDER_DAYS_CONSULTATION", 3),
+    "complaint": env_int("TONGBAN_WORKORDER_DAYS_COMPLAINT", 13),
+    "suggestion": env_int("TONGBAN_WORKORDER_DAYS_SUGGESTION", 13),
+    "help": env_int("TONGBAN_WORKORDER_DAYS_HELP", 5),
+}
+WORKORDER_RATE_LIMIT = env_int("TONGBAN_WORKORDER_RATE_LIMIT", 5)
+WORKORDER_RATE_WINDOW_SECONDS = env_int("TONGBAN_WORKORDER_RATE_WINDOW_SECONDS", 3600)
+WORKORDER_DUPLICATE_DAYS = env_int("TONGBAN_WORKORDER_DUPLICATE_DAYS", 7)
+WORKORDER_DUPLICATE_PERCENT = env_int("TONGBAN_WORKORDER_DUPLICATE_PERCENT", 50)
+OPEN311_API_KEYS = env_list("TONGBAN_OPEN311_API_KEYS")
+OPEN311_JURISDICTION_ID = env("TONGBAN_OPEN311_JURISDICTION_ID", "gd.12345.gov.cn")
+WORKORDER_DEFAULT_DIVISION = env("TONGBAN_WORKORDER_DEFAULT_DIVISION", "440100")
+PERIODIC_TASKS["tongban.servicedesk.tasks_workorders.escalate_overdue_work_orders"] = 900
+
 
 # Halls, appointments and the queue (大厅预约、取号、叫号).
 # A booking can be cancelled until this many hours before its slot starts.
