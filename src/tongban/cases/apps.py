@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self) -> None:
-        from tongban.cases import licence_outputs, ratings
+        from tongban.cases import licence_outputs, payment_orders, ratings
         from tongban.cases.permissions import CASES_MONITOR_DEADLINES
         from tongban.cases.services import applications  # noqa: F401  (registers its validator)
         from tongban.cases.services.webhooks import CASES_MANAGE_WEBHOOK
@@ -25,6 +25,7 @@ class CasesConfig(AppConfig):
 
         licence_wallet.register()  # the licence wallet in applications (用证)
         licence_outputs.register()  # e-licences issued when an approved case concludes
+        payment_orders.register()  # fees: accepted charging cases wait for their payment
         register_tool(
             "workbench",
             Tool(

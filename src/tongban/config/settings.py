@@ -241,6 +241,35 @@ FACE_CHECK_SIMULATOR_RESULT = env("TONGBAN_FACE_CHECK_SIMULATOR_RESULT", "pass")
 
 # --- payments (非税支付) -------------------------------------------------------------------------
 
+# Orders, channels, callbacks (P1). Payment code format: {division} 6 digits, {year} 2 digits,
+# {seq:0Nd}, {check} = ISO 7064 MOD 11-10 (last). Orders expire after PAYMENTS_ORDER_TTL_HOURS.
+PAYMENTS_CODE_FORMAT = env("TONGBAN_PAYMENTS_CODE_FORMAT", "{division}{year}{seq:011d}{check}")
+PAYMENTS_ORDER_TTL_HOURS = env_int("TONGBAN_PAYMENTS_ORDER_TTL_HOURS", 24)
+PAYMENTS_DEFAULT_BUDGET_ACCOUNT = env("TONGBAN_PAYMENTS_BUDGET_ACCOUNT", "1030499")
+# Real channel adapters: "key=dotted.path.Class,..." (keys wechat, alipay, unionpay); with
+# simulators on, the built-in simulators fill the keys not listed.
+PAYMENTS_CHANNELS = dict(
+    item.split("=", 1) for item in env_list("TONGBAN_PAYMENTS_CHANNELS") if "=" in item
+)
+# Where channels (and the simulators) send callbacks: empty = TONGBAN_SITE_URL.
+PAYMENTS_CALLBACK_BASE_URL = env("TONGBAN_PAYMENTS_CALLBACK_BASE_URL")
+# HMAC-SM3 key of the simulators' callbacks; empty = derived from SECRET_KEY per channel.
+PAYMENTS_SIMULATOR_SECRET = env_secret("TONGBAN_PAYMENTS_SIMULATOR_SECRET")
+# Webhooks to department systems on order status changes.
+PAYMENTS_WEBHOOK_MAX_ATTEMPTS = env_int("TONGBAN_PAYMENTS_WEBHOOK_MAX_ATTEMPTS", 6)
+PAYMENTS_WEBHOOK_TIMEOUT = env_int("TONGBAN_PAYMENTS_WEBHOOK_TIMEOUT", 5)
+PAYMENTS_WEBHOOK_REQUIRE_HTTPS = env_bool("TONGBAN_PAYMENTS_WEBHOOK_REQUIRE_HTTPS", PRODUCTION)
+PAYMENTS_WEBHOOK_ALLOW_PRIVATE = env_bool(
+    "TONGBAN_PAYMENTS_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION
+)
+PERIODIC_TASKS.update(
+    {
+        "tongban.payments.tasks.expire_orders": 300,
+        "tongban.payments.tasks.retry_order_webhooks": 60,
+        "tongban.payments.tasks.send_simulated_callbacks": 10,
+    }
+)
+
 # --- data sharing and open data (数据共享与开放) -----------------------------------------------
 
 # Sharing (catalogue, requests, gateway): key of the keyed SM3 digests of the ID numbers in the

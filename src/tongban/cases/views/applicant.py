@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongban.cases import selectors
+from tongban.cases import payment_orders, selectors
 from tongban.cases.forms_applicant import (
     ApplicationForm,
     LicenceConsentForm,
@@ -336,6 +336,7 @@ def case_detail(request, number):
         else [],
         "can_withdraw": is_applicant and case.status in WITHDRAWABLE,
         "withdraw_form": WithdrawForm(),
+        "payment_orders": list(payment_orders.orders_for_case(case)[:10]) if is_applicant else [],
     }
     return render(request, "cases/applicant_detail.html", context)
 

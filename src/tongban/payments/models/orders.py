@@ -53,6 +53,9 @@ class PaymentCodeSequence(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.division_code}/{self.year}: {self.last_value}"
+
 
 class PaymentOrder(models.Model):
     class Status(models.TextChoices):
@@ -178,6 +181,9 @@ class Payment(models.Model):
     trade_no = models.CharField(_("商户订单号"), max_length=32, unique=True)
     channel_trade_no = models.CharField(_("渠道交易号"), max_length=64, blank=True)
     amount = models.PositiveBigIntegerField(_("金额（分）"))
+    # What the channel returned at start: the QR payload and the URL to open on a phone.
+    qr_payload = models.CharField(max_length=500, blank=True)
+    pay_url = models.CharField(max_length=500, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.STARTED, db_index=True
     )
@@ -243,6 +249,9 @@ class CallbackRecord(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.event_id}"
+
 
 class SimulatedCallback(models.Model):
     """A callback the built-in channel simulator will send (delivered by a task)."""
@@ -266,6 +275,9 @@ class SimulatedCallback(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.reported_status}:{self.event_id}"
+
 
 class PaymentWebhookEndpoint(models.Model):
     """Where a department system (OAuth client) wants its orders' status changes."""
@@ -277,6 +289,9 @@ class PaymentWebhookEndpoint(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.client_id
 
 
 class PaymentWebhookDelivery(models.Model):
@@ -303,3 +318,6 @@ class PaymentWebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.event_id
