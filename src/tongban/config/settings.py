@@ -270,6 +270,19 @@ PERIODIC_TASKS.update(
     }
 )
 
+# Receipts, 财政电子票据 (P3). 票据代码 = 2-digit province + classification + type + 2-digit
+# year; the national code tables are unconfirmed, so classification and type are settings.
+PAYMENTS_RECEIPT_CLASSIFICATION = env("TONGBAN_PAYMENTS_RECEIPT_CLASSIFICATION", "06")
+PAYMENTS_RECEIPT_TYPE = env("TONGBAN_PAYMENTS_RECEIPT_TYPE", "01")
+# Title printed after the province's name on the receipt PDF.
+PAYMENTS_RECEIPT_TITLE = env("TONGBAN_PAYMENTS_RECEIPT_TITLE", "非税收入统一票据（电子）")
+# Public verification: failed look-ups allowed per client IP within the window (then 429).
+PAYMENTS_RECEIPT_VERIFY_MAX_FAILURES = env_int("TONGBAN_PAYMENTS_RECEIPT_VERIFY_MAX_FAILURES", 10)
+PAYMENTS_RECEIPT_VERIFY_WINDOW_SECONDS = env_int(
+    "TONGBAN_PAYMENTS_RECEIPT_VERIFY_WINDOW_SECONDS", 900
+)
+PERIODIC_TASKS["tongban.payments.tasks_receipts.issue_missing_receipts"] = 600
+
 # --- data sharing and open data (数据共享与开放) -----------------------------------------------
 
 # Sharing (catalogue, requests, gateway): key of the keyed SM3 digests of the ID numbers in the
