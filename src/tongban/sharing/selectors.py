@@ -165,6 +165,17 @@ def grants_as_provider(user):
     )
 
 
+def access_grant(user, grant_id: int) -> Grant:
+    """A grant the user may revoke: its provider's admins, or the platform operator."""
+    qs = grants_as_provider(user)
+    if core_permissions.has_perm(user, permissions.SHARING_ARBITRATE_SHARE):
+        qs = Grant.objects.select_related("request", "resource", "consumer_system")
+    grant = qs.filter(pk=grant_id).first()
+    if grant is None:
+        raise error(E.GRANT_NOT_FOUND)
+    return grant
+
+
 # --- access log -------------------------------------------------------------------------------
 def access_log_for(user, *, resource_code: str = ""):
     """Entries about resources the user's departments provide, or calls of their systems."""
