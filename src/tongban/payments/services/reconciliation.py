@@ -301,7 +301,7 @@ def _match_refunds(run, statement, start, end, writer: _Writer) -> None:
         )
 
 
-def _check_day(channel: str, day) -> date:
+def check_day(channel: str, day) -> date:
     if channel not in Channel.values:
         raise error(FinanceError.CHANNEL_UNKNOWN, field="channel")
     if not isinstance(day, date) or day >= timezone.localdate():
@@ -371,7 +371,7 @@ def _record_completed(run, counts: Counter, actor) -> None:
 
 def reconcile(channel: str, day: date, *, actor) -> ReconciliationRun:
     """Fetch the day's statement of ``channel`` (if not stored yet) and reconcile it."""
-    _check_day(channel, day)
+    check_day(channel, day)
     existing = ReconciliationRun.objects.filter(
         channel=channel, statement_date=day, status=ReconciliationRun.Status.COMPLETED
     ).first()
