@@ -39,6 +39,8 @@ urlpatterns = [
     path("my/data-usage/", include("tongban.sharing.urls_my")),
     path("opendata/", include("tongban.sharing.urls_opendata")),
     path("api/3/action/", include("tongban.sharing.urls_ckan")),
+    # the unversioned path CKAN also answers, called by the ckanapi client
+    path("api/action/", include("tongban.sharing.urls_ckan", namespace="sharing_ckan_unversioned")),
     path("help/", include("tongban.servicedesk.urls_help")),
     path("console/knowledge/", include("tongban.servicedesk.urls_knowledge_console")),
     path("my/appointments/", include("tongban.servicedesk.urls_appointments")),

@@ -12,10 +12,12 @@ credit code), ``integer``, ``decimal`` (stored as its exact text), ``date`` (ISO
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _t
 
@@ -220,8 +222,16 @@ def _filtered(version: DatasetVersion, filters: dict | None, *, lookup_key: str 
                 condition |= Q(**{f"data__{key}": value})
             rows = rows.filter(condition)
     if q:
-        rows = rows.filter(data__icontains=q)
+        rows = rows.filter(data__icontains=_json_text(q))
     return rows
+
+
+def _json_text(text: str) -> str:
+    """``text`` as it appears inside the stored JSON: SQLite keeps Django's ASCII-escaped
+    form (``\\u836f``), PostgreSQL's jsonb prints the characters themselves."""
+    if connection.vendor == "sqlite":
+        return json.dumps(text)[1:-1]
+    return text
 
 
 def version_rows(

@@ -325,7 +325,8 @@ def search_datasets(*, q: str = "", topic: str = "", provider: str = "", tag: st
     if provider:
         datasets_qs = datasets_qs.filter(resource__provider__code=provider)
     if tag:
-        datasets_qs = datasets_qs.filter(tags__icontains=tag)
+        ids = [pk for pk, tags in datasets_qs.values_list("pk", "tags") if tag in (tags or [])]
+        datasets_qs = datasets_qs.filter(pk__in=ids)
     return datasets_qs
 
 

@@ -106,3 +106,14 @@ def run_import(resource, actor, content: bytes, name="pharmacies.csv", note=""):
     """Start an import and run it inline (the task backend runs after commit in pages)."""
     job = imports.start_import_bytes(resource, name=name, content=content, note=note, actor=actor)
     return imports.run_import(job.pk) or job
+
+
+def published_dataset(provider, actor, *, rows=5, code="440100-YD-001", **fields):
+    """A resource with ``rows`` imported pharmacy rows, published on the portal by ``actor``
+    (needs ``sharing.publish_dataset`` in ``provider``)."""
+    from tongban.sharing.services import opendata
+
+    resource = make_resource(provider, code=code, **fields)
+    job = run_import(resource, actor, csv_bytes(pharmacy_rows(rows)))
+    assert job.status == "accepted", job.rejections
+    return opendata.publish_dataset(resource, actor=actor, tags=["药店", "医保"])
