@@ -27,8 +27,8 @@ def halls_for(user, permission: str) -> QuerySet[Hall]:
     return Hall.objects.filter(Q(org_unit__in=units) | Q(org_unit__children__in=units)).distinct()
 
 
-def access_hall(user, hall_id, permission: str) -> Hall:
-    hall = halls_for(user, permission).select_related("org_unit").filter(pk=hall_id).first()
+def access_hall(user, code: str, permission: str) -> Hall:
+    hall = halls_for(user, permission).select_related("org_unit").filter(code=code).first()
     if hall is None:
         raise error(HallError.HALL_NOT_FOUND)
     return hall
