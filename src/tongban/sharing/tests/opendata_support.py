@@ -105,7 +105,11 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
 def run_import(resource, actor, content: bytes, name="pharmacies.csv", note=""):
     """Start an import and run it inline (the task backend runs after commit in pages)."""
     job = imports.start_import_bytes(resource, name=name, content=content, note=note, actor=actor)
-    return imports.run_import(job.pk) or job
+    finished = imports.run_import(job.pk)  # None when the task already ran after commit
+    if finished is None:
+        job.refresh_from_db()
+        return job
+    return finished
 
 
 def published_dataset(provider, actor, *, rows=5, code="440100-YD-001", **fields):
