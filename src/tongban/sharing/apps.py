@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SharingConfig(AppConfig):
@@ -7,4 +8,43 @@ class SharingConfig(AppConfig):
     verbose_name = "数据共享与开放"
 
     def ready(self) -> None:
-        pass
+        from tongban.core.views_areas import Tool, register_tool
+        from tongban.sharing import permissions
+
+        permissions.register()
+        register_tool(
+            "workbench",
+            Tool(
+                "sharing_workbench:home",
+                _("数据共享"),
+                _("本部门的共享申请、授权、使用系统，以及待本部门审核的申请"),
+                permissions.SHARING_REQUEST_SHARE,
+            ),
+        )
+        register_tool(
+            "workbench",
+            Tool(
+                "sharing_catalogue:list",
+                _("政务信息资源目录"),
+                _("查找各部门登记的共享资源及其信息项，按职能申请使用"),
+                permissions.SHARING_VIEW_RESOURCE,
+            ),
+        )
+        register_tool(
+            "workbench",
+            Tool(
+                "sharing_workbench:access_log",
+                _("数据使用记录"),
+                _("谁在何时、为何使用了本部门提供的数据（调用日志）"),
+                permissions.SHARING_VIEW_ACCESS_LOG,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "sharing_console:home",
+                _("共享协调仲裁"),
+                _("逾期未答复的共享申请：协调与仲裁；共享调用日志链校验"),
+                permissions.SHARING_ARBITRATE_SHARE,
+            ),
+        )

@@ -84,6 +84,14 @@ def can_manage(user, resource: Resource) -> bool:
     )
 
 
+def can_request(user, resource: Resource) -> bool:
+    """May the user request this resource for a department other than its provider?"""
+    if not resource.is_published:
+        return False
+    units = core_permissions.units_for(user, permissions.SHARING_REQUEST_SHARE)
+    return units.exclude(pk=resource.provider_id).exists()
+
+
 # --- consumer systems, requests, grants --------------------------------------------------------
 def consumer_systems_for(user):
     return core_permissions.restrict(

@@ -1,4 +1,12 @@
 """Sharing pages mounted at /console/sharing/."""
 
+from django.urls import path
+
+from tongban.sharing.views import console
+
 app_name = "sharing_console"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", console.home, name="home"),
+    path("requests/<str:number>/", console.arbitrate, name="arbitrate"),
+    path("access-log/verify/", console.verify_log, name="verify_log"),
+]

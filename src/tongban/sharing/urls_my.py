@@ -1,4 +1,10 @@
 """Sharing pages mounted at /my/data-usage/."""
 
+from django.urls import path
+
+from tongban.sharing.views import my
+
 app_name = "sharing_my"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", my.data_usage, name="data_usage"),
+]
