@@ -291,6 +291,13 @@ PERIODIC_TASKS["tongban.payments.tasks_receipts.issue_missing_receipts"] = 600
 SHARING_SUBJECT_KEY = env_secret("TONGBAN_SHARING_SUBJECT_KEY")
 PERIODIC_TASKS["tongban.sharing.tasks.escalate_overdue_share_requests"] = 3600
 
+# Open data (uploaded datasets, portal, CKAN-compatible API): the largest dataset file accepted
+# for import (bytes), the licence id open datasets carry, the row cap of datastore_search.
+TONGBAN_DATASET_UPLOAD_MAX_BYTES = env_int("TONGBAN_DATASET_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+TONGBAN_OPENDATA_LICENCE = env("TONGBAN_OPENDATA_LICENCE", "cc-by-4.0")
+TONGBAN_CKAN_ROWS_MAX = env_int("TONGBAN_CKAN_ROWS_MAX", 32000)
+PERIODIC_TASKS["tongban.sharing.tasks_opendata.sweep_dataset_imports"] = 600
+
 # --- service desk (智能客服平台) ------------------------------------------------------------------
 # 12345 work orders: time limits in working days by type (urgent orders: the same day),
 # spam limits per citizen / IP / mobile, duplicate detection, Open311 GeoReport v2.
