@@ -48,3 +48,25 @@ class SharingConfig(AppConfig):
                 permissions.SHARING_ARBITRATE_SHARE,
             ),
         )
+        # uploaded datasets and the open data portal
+        from tongban.sharing import permissions_opendata
+
+        permissions_opendata.register()
+        register_tool(
+            "console",
+            Tool(
+                "sharing_opendata:manage",
+                _("数据集与开放数据"),
+                _("导入数据集新版本（CSV/XLSX）、查看历史版本、在开放数据门户发布或撤回"),
+                permissions_opendata.SHARING_IMPORT_DATASET,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "sharing_opendata:negative_list",
+                _("不予开放清单"),
+                _("维护不予开放的资源清单；列入后已开放的数据集立即撤回"),
+                permissions_opendata.SHARING_MANAGE_NEGATIVE_LIST,
+            ),
+        )
