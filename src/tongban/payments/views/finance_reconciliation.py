@@ -1,0 +1,162 @@
+"""Finance console pages: reconciliation runs (对账批次), their report and resolving
+differences (HTMX swaps the row of a resolved difference)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_GET, require_POST
+
+from tongban.core import permissions
+from tongban.core.exceptions import DomainError
+from tongban.payments import forms_finance as forms
+from tongban.payments.models import ReconciliationItem, ReconciliationRun
+from tongban.payments.permissions_finance import (
+    PAYMENTS_RESOLVE_DIFFERENCE,
+    PAYMENTS_RUN_RECONCILIATION,
+)
+from tongban.payments.services import reconciliation, statements
+from tongban.payments.views.finance import _page, _query_without_page, view_finance
+
+
+def _runs_context(request, start_form=None, upload_form=None):
+    runs = ReconciliationRun.objects.select_related("statement").order_by(
+        "-statement_date", "channel", "-pk"
+    )
+    page = _page(request, runs)
+    for run in page.object_list:
+        summary = reconciliation.run_summary(run, request.user)
+        run.visible = summary
+        run.open_total = sum(values["open"] for values in summary.values())
+        run.difference_total = sum(
+            summary[kind]["count"] for kind in ReconciliationItem.DIFFERENCES
+        )
+    return {
+        "page": page,
+        "can_run": permissions.has_perm(request.user, PAYMENTS_RUN_RECONCILIATION),
+        "start_form": start_form or forms.RunStartForm(),
+        "upload_form": upload_form or forms.StatementUploadForm(),
+    }
+
+
+@require_GET
+@view_finance
+def run_list(request):
+    return render(request, "payments/console_runs.html", _runs_context(request))
+
+
+@require_POST
+@permissions.require_perm_page(PAYMENTS_RUN_RECONCILIATION)
+def run_start(request):
+    form = forms.RunStartForm(request.POST)
+    if form.is_valid():
+        try:
+            run = reconciliation.reconcile(
+                form.cleaned_data["channel"], form.cleaned_data["date"], actor=request.user
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, _t("对账已完成。"))
+            return redirect("payments_console:run_detail", run_id=run.pk)
+    return render(
+        request, "payments/console_runs.html", _runs_context(request, start_form=form), status=400
+    )
+
+
+@require_POST
+@permissions.require_perm_page(PAYMENTS_RUN_RECONCILIATION)
+def statement_upload(request):
+    form = forms.StatementUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        channel, day = form.cleaned_data["channel"], form.cleaned_data["date"]
+        upload = form.cleaned_data["file"]
+        try:
+            reconciliation.check_day(channel, day)
+            statement = statements.import_statement(
+                channel, day, upload.read(), file_name=upload.name, actor=request.user
+            )
+            run = reconciliation.reconcile_statement(statement, actor=request.user)
+        except DomainError as exc:
+            form.add_error("file" if exc.field in (None, "file") else None, exc.message)
+        else:
+            messages.success(request, _t("对账单已导入并完成对账。"))
+            return redirect("payments_console:run_detail", run_id=run.pk)
+    return render(
+        request,
+        "payments/console_runs.html",
+        _runs_context(request, upload_form=form),
+        status=400,
+    )
+
+
+@require_GET
+@view_finance
+def run_detail(request, run_id: int):
+    run = reconciliation.access_run(run_id)
+    form = forms.ItemFilterForm(request.GET or None)
+    items = reconciliation.items_for(request.user).filter(run=run)
+    kind = status = ""
+    if form.is_valid():
+        kind, status = form.cleaned_data["kind"], form.cleaned_data["status"]
+    if kind:
+        items = items.filter(kind=kind)
+    else:
+        items = items.filter(kind__in=ReconciliationItem.DIFFERENCES)
+    if status:
+        items = items.filter(status=status)
+    items = items.select_related("org_unit__parent").order_by("pk")
+    context = {
+        "run": run,
+        "summary": reconciliation.run_summary(run, request.user),
+        "form": form,
+        "page": _page(request, items, 50),
+        "query": _query_without_page(request),
+        "resolve_form": forms.ResolveForm(),
+    }
+    return render(request, "payments/console_run_detail.html", context)
+
+
+@require_POST
+@permissions.require_perm_page(PAYMENTS_RESOLVE_DIFFERENCE)
+def item_resolve(request, item_id: int):
+    item = reconciliation.access_item(request.user, item_id, PAYMENTS_RESOLVE_DIFFERENCE)
+    form = forms.ResolveForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            item = reconciliation.resolve_item(
+                item, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+            status = 400
+        else:
+            form = forms.ResolveForm()
+            if not request.htmx:
+                messages.success(request, _t("差异已处理。"))
+                return redirect("payments_console:run_detail", run_id=item.run_id)
+    else:
+        status = 400
+    context = {"item": item, "resolve_form": form}
+    if request.htmx:
+        # htmx swaps 2xx answers only: the row with its error is a 200 with role=alert
+        return render(request, "payments/partials/_console_item.html", context)
+    run = item.run
+    return render(
+        request,
+        "payments/console_run_detail.html",
+        {
+            "run": run,
+            "summary": reconciliation.run_summary(run, request.user),
+            "form": forms.ItemFilterForm(),
+            "page": _page(
+                request,
+                reconciliation.items_for(request.user)
+                .filter(run=run, pk=item.pk)
+                .select_related("org_unit__parent"),
+            ),
+            "query": "",
+            "resolve_form": form,
+        },
+        status=status,
+    )
