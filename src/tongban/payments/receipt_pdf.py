@@ -75,7 +75,7 @@ def render_receipt_pdf(receipt) -> bytes:
         ("金额（元）", right - 6, 110, True),
     ]
     size, leading = 9, 12
-    bottom = MARGIN + 118  # the total, the payee, the seal and the note live below this line
+    bottom = MARGIN + 130  # the total, the payee, the seal and the note live below this line
 
     def frame():
         canvas.saveState()
@@ -95,12 +95,12 @@ def render_receipt_pdf(receipt) -> bytes:
             qr_size,
         )
         canvas.setFillColorRGB(*DARK_RED)
-        canvas.setFont(font, 17)
+        canvas.setFont(font, 15)
         canvas.drawCentredString(width / 2, height - MARGIN - 24, title)
         canvas.setLineWidth(0.8)
         canvas.setStrokeColorRGB(*DARK_RED)
-        canvas.line(width / 2 - 150, height - MARGIN - 31, width / 2 + 150, height - MARGIN - 31)
-        canvas.line(width / 2 - 150, height - MARGIN - 34, width / 2 + 150, height - MARGIN - 34)
+        canvas.line(width / 2 - 130, height - MARGIN - 31, width / 2 + 130, height - MARGIN - 31)
+        canvas.line(width / 2 - 130, height - MARGIN - 34, width / 2 + 130, height - MARGIN - 34)
         canvas.setFillColorRGB(0, 0, 0)
         canvas.setFont(font, 9)
         issued = receipt_service.issued_at_text(receipt.issued_at)
@@ -111,7 +111,7 @@ def render_receipt_pdf(receipt) -> bytes:
             f"开票日期：{issued[:10]}",
         ]
         for index, text in enumerate(facts):
-            canvas.drawString(right - 150, height - MARGIN - 8 - index * 13, text)
+            canvas.drawString(right - 118, height - MARGIN - 8 - index * 13, text)
         y = height - MARGIN - 92
         canvas.drawString(left, y, f"交款人：{receipt.payer_name}")
         if receipt.payer_id_number:
@@ -163,14 +163,14 @@ def render_receipt_pdf(receipt) -> bytes:
     canvas.drawRightString(right - 6, bottom - 16, f"（小写）¥{yuan(receipt.amount)}")
     canvas.line(left, bottom - 24, right, bottom - 24)
     canvas.setFont(font, 10)
-    payee_y = bottom - 52
+    payee_y = bottom - 64
     canvas.drawString(left, payee_y, f"收款单位（章）：{receipt.payee_name}")
-    seal_size = 84
+    seal_size = 78
     seal_x = left + 110
     draw_seal_texts(
         canvas,
         seal_x,
-        payee_y - seal_size / 2 + 4,
+        payee_y + 3 - seal_size / 2,
         seal_size,
         receipt.payee_name,
         PURPOSE,

@@ -149,7 +149,7 @@ def verify_result(request, code: str, number: str, check_code: str):
     try:
         check = service.verify_public(code, number, check_code, client_ip=client_ip(request))
     except DomainError as exc:
-        errors = {exc.field or "__all__": exc.message}
+        errors = {exc.field or "form": exc.message}
         rate_limited = exc.code == ReceiptError.VERIFY_RATE_LIMITED
         return render(
             request,
