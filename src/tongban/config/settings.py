@@ -270,6 +270,22 @@ PERIODIC_TASKS.update(
     }
 )
 
+# Finance: refunds and reconciliation (对账). Automatic refunds of late payments start approved
+# by the system unless this is on (then one finance officer of the department approves them).
+PAYMENTS_AUTO_REFUND_REQUIRES_APPROVAL = env_bool(
+    "TONGBAN_PAYMENTS_AUTO_REFUND_REQUIRES_APPROVAL", False
+)
+# Where the channel simulators write their daily statement files.
+PAYMENTS_STATEMENT_DIR = Path(env("TONGBAN_PAYMENTS_STATEMENT_DIR") or VAR_DIR / "statements")
+# Demo only (simulators): make the simulated statements disagree with the platform, any of
+# missing_at_channel, missing_at_platform, amount_mismatch.
+PAYMENTS_STATEMENT_DEMO_DISCREPANCIES = (
+    env_list("TONGBAN_PAYMENTS_STATEMENT_DEMO_DISCREPANCIES") if SIMULATORS_ENABLED else []
+)
+# The reconciliation task reconciles each of the last N days not reconciled yet.
+PAYMENTS_RECONCILE_DAYS = env_int("TONGBAN_PAYMENTS_RECONCILE_DAYS", 3)
+PERIODIC_TASKS["tongban.payments.tasks_finance.reconcile_statements"] = 3600
+
 # Receipts, 财政电子票据 (P3). 票据代码 = 2-digit province + classification + type + 2-digit
 # year; the national code tables are unconfirmed, so classification and type are settings.
 PAYMENTS_RECEIPT_CLASSIFICATION = env("TONGBAN_PAYMENTS_RECEIPT_CLASSIFICATION", "06")
