@@ -1,13 +1,11 @@
-"""Helpers of the order, callback and simulator tests: an order of 广州市公安局, signed
-callbacks as a channel sends them, and the simulator's transport through the test client."""
+"""Helpers of the order, callback and simulator tests: orders, started payments and signed
+callbacks as a channel sends them (fixtures: ``orders_fixtures``)."""
 
 from __future__ import annotations
 
 import itertools
 import secrets
 
-import pytest
-from django.test import Client
 from django.utils import timezone
 
 from tongban.payments.channels import simulator
@@ -15,25 +13,9 @@ from tongban.payments.models import PaymentOrder
 from tongban.payments.services import orders
 
 _seq = itertools.count(1)
-FEE = [{"name": "往来港澳通行证证件费", "basis": "粤发改价格", "amount": 6000, "budget_account": ""}]
-
-
-@pytest.fixture
-def psb(guangzhou):
-    from tongban.testing.factories import OrgUnitFactory
-
-    return OrgUnitFactory(
-        code="440100-公安局",
-        name="广州市公安局",
-        kind="department",
-        division_code="440100",
-        parent=guangzhou,
-    )
-
-
-@pytest.fixture
-def order(psb, citizen):
-    return make_order(psb, citizen)
+FEE = [
+    {"name": "往来港澳通行证证件费", "basis": "粤发改价格", "amount": 6000, "budget_account": ""}
+]
 
 
 def make_order(unit, payer, **kwargs) -> PaymentOrder:
@@ -76,25 +58,3 @@ def post_callback(client, payment, payload, *, channel=None, headers=None):
         content_type="application/json",
         headers={k: v for k, v in extra.items() if k != "Content-Type"},
     )
-
-
-@pytest.fixture
-def client_transport(monkeypatch):
-    """The simulator posts its callbacks through the Django test client (the same URL, view
-    and middleware as over the network); returns the list of (status, outcome) answers."""
-    answers = []
-    http = Client()
-
-    def transport(url, body, headers):
-        path = "/" + url.split("/", 3)[3]
-        response = http.post(
-            path,
-            data=body,
-            content_type="application/json",
-            headers={k: v for k, v in headers.items() if k != "Content-Type"},
-        )
-        answers.append((response.status_code, response.json()))
-        return response.status_code, ""
-
-    monkeypatch.setattr(simulator, "transport", transport)
-    return answers
