@@ -24,7 +24,9 @@ HOTLINE_FILTERS = {
     "todo": Q(status=WorkOrder.Status.ACCEPTED),
     "in_progress": Q(status=WorkOrder.Status.DISPATCHED),
     "replied": Q(status=WorkOrder.Status.REPLIED),
-    "callback": Q(status__in=(WorkOrder.Status.CONCLUDED, WorkOrder.Status.RATED), called_back_at__isnull=True),
+    "callback": Q(
+        status__in=(WorkOrder.Status.CONCLUDED, WorkOrder.Status.RATED), called_back_at__isnull=True
+    ),
     "supervised": Q(is_supervised=True, status__in=WorkOrder.OPEN_STATUSES),
     "linked": Q(status=WorkOrder.Status.LINKED),
     "all": Q(),

@@ -131,7 +131,9 @@ class ReasonIn(Schema):
 
 
 class HotlineFilter(Schema):
-    status: str = Field("all", description="todo | in_progress | replied | callback | supervised | linked | all")
+    status: str = Field(
+        "all", description="todo | in_progress | replied | callback | supervised | linked | all"
+    )
     q: str = ""
 
 
@@ -183,7 +185,12 @@ def _out(order: WorkOrder, *, detail=False, staff=False, suggestions=False):
         )
         if suggestions:
             data["suggestions"] = [
-                {"code": s.unit.code, "name": s.unit.full_name, "score": s.score, "reasons": list(s.reasons)}
+                {
+                    "code": s.unit.code,
+                    "name": s.unit.full_name,
+                    "score": s.score,
+                    "reasons": list(s.reasons),
+                }
                 for s in suggest_departments(f"{order.title} {order.content}", order.division_code)
             ]
         return StaffWorkOrderOut(**data)
@@ -428,4 +435,3 @@ def return_work_order(request, number: str, payload: ReasonIn):
         number,
         lambda o: services.return_work_order(o, actor=request.user, reason=payload.reason),
     )
-

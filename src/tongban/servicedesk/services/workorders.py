@@ -106,8 +106,10 @@ def _check_rate_limit(*, submitter, ip, mobile, channel) -> None:
 
 
 def _lock(order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update().select_related("hotline_unit", "org_unit").get(
-        pk=order.pk
+    return (
+        WorkOrder.objects.select_for_update()
+        .select_related("hotline_unit", "org_unit")
+        .get(pk=order.pk)
     )
 
 
@@ -124,7 +126,9 @@ def _require_hotline(actor, order: WorkOrder) -> None:
 
 
 def _require_department(actor, order: WorkOrder) -> None:
-    if order.org_unit is None or not has_perm_in(actor, SERVICEDESK_HANDLE_WORK_ORDER, order.org_unit):
+    if order.org_unit is None or not has_perm_in(
+        actor, SERVICEDESK_HANDLE_WORK_ORDER, order.org_unit
+    ):
         raise error(E.NOT_FOUND)
 
 
@@ -267,7 +271,11 @@ def create_work_order(
             order,
             f"您的诉求已受理，工单编号 {order.number}，"
             f"办理时限至 {order.deadline:%Y-%m-%d}。"
-            + (f"同一问题已有工单 {order.master.number} 在办理，将一并答复。" if order.master else ""),
+            + (
+                f"同一问题已有工单 {order.master.number} 在办理，将一并答复。"
+                if order.master
+                else ""
+            ),
         )
     return order
 
@@ -279,7 +287,11 @@ def dispatch_work_order(order: WorkOrder, *, actor, department: OrgUnit) -> Work
         order = _lock(order)
         _require_hotline(actor, order)
         _require(order, S.ACCEPTED)
-        if department is None or department.kind != OrgUnit.Kind.DEPARTMENT or not department.is_active:
+        if (
+            department is None
+            or department.kind != OrgUnit.Kind.DEPARTMENT
+            or not department.is_active
+        ):
             raise error(E.NOT_A_DEPARTMENT, field="department")
         if not department.path.startswith(order.hotline_unit.path):
             raise error(E.DEPARTMENT_OUT_OF_REACH, field="department")
@@ -304,7 +316,11 @@ def dispatch_work_order(order: WorkOrder, *, actor, department: OrgUnit) -> Work
 def return_work_order(order: WorkOrder, *, actor, reason: str) -> WorkOrder:
     """退回: the department returns a wrongly dispatched order to the hotline with a reason."""
     reason = _clean_text(
-        reason, required=E.REASON_REQUIRED, too_long=E.REASON_TOO_LONG, limit=REASON_MAX, field="reason"
+        reason,
+        required=E.REASON_REQUIRED,
+        too_long=E.REASON_TOO_LONG,
+        limit=REASON_MAX,
+        field="reason",
     )
     with transaction.atomic():
         order = _lock(order)
@@ -327,7 +343,9 @@ def return_work_order(order: WorkOrder, *, actor, reason: str) -> WorkOrder:
             org_unit=department,
             data={"status": order.status, "department": department.code, "reason": reason},
         )
-        notify_unit(order, order.hotline_unit, f"工单 {order.number} 被{department.full_name}退回：{reason}")
+        notify_unit(
+            order, order.hotline_unit, f"工单 {order.number} 被{department.full_name}退回：{reason}"
+        )
     return order
 
 
@@ -410,7 +428,8 @@ def conclude_work_order(order: WorkOrder, *, actor) -> WorkOrder:
             _event(duplicate, "concluded", actor, S.LINKED, note=order.number, unit=order.org_unit)
             _audit("concluded", duplicate, actor, master=order.number)
             notify_submitter(
-                duplicate, f"您的工单 {duplicate.number} 已随同类工单办结，答复：{order.reply[:200]}"
+                duplicate,
+                f"您的工单 {duplicate.number} 已随同类工单办结，答复：{order.reply[:200]}",
             )
     return order
 

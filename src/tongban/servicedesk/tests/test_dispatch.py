@@ -3,8 +3,10 @@
 import pytest
 
 from tongban.servicedesk.services.dispatch import suggest_departments
-from tongban.servicedesk.tests._workorder_setup import gz_env_dept  # noqa: F401
+from tongban.servicedesk.tests import _workorder_setup as setup
 from tongban.testing.factories import OrgUnitFactory
+
+gz_env_dept = setup.gz_env_dept  # shared fixture
 
 pytestmark = pytest.mark.django_db
 

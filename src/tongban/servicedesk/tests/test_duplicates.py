@@ -11,12 +11,11 @@ from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder, WorkOrderNotice
 from tongban.servicedesk.services import workorders as svc
 from tongban.servicedesk.services.duplicates import jaccard, order_terms
-from tongban.servicedesk.tests._workorder_setup import (  # noqa: F401  (fixtures)
-    env_clerk,
-    file_complaint,
-    gz_env_dept,
-    snapshot,
-)
+from tongban.servicedesk.tests import _workorder_setup as setup
+from tongban.servicedesk.tests._workorder_setup import file_complaint
+
+env_clerk = setup.env_clerk  # shared fixture
+gz_env_dept = setup.gz_env_dept  # shared fixture
 
 pytestmark = pytest.mark.django_db
 S = WorkOrder.Status

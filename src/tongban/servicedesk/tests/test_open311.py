@@ -12,7 +12,10 @@ from tongban.core.models import AuditEvent
 from tongban.identity.oidc import services as oidc_services
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.services import workorders as svc
-from tongban.servicedesk.tests._workorder_setup import env_clerk, gz_env_dept  # noqa: F401
+from tongban.servicedesk.tests import _workorder_setup as setup
+
+env_clerk = setup.env_clerk  # shared fixture
+gz_env_dept = setup.gz_env_dept  # shared fixture
 
 BASE = "/open311/v2"
 

@@ -5,14 +5,12 @@ import pytest
 
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.services import workorders as svc
-from tongban.servicedesk.tests._workorder_setup import (  # noqa: F401  (fixtures)
-    COMPLAINT,
-    env_clerk,
-    file_complaint,
-    gz_env_dept,
-    snapshot,
-    sz_hotline,
-)
+from tongban.servicedesk.tests import _workorder_setup as setup
+from tongban.servicedesk.tests._workorder_setup import COMPLAINT, file_complaint, snapshot
+
+env_clerk = setup.env_clerk  # shared fixture
+gz_env_dept = setup.gz_env_dept  # shared fixture
+sz_hotline = setup.sz_hotline  # shared fixture
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/servicedesk"
@@ -37,14 +35,18 @@ def test_citizen_files_lists_and_reads(client, citizen, guangzhou, gz_env_dept):
 
 
 def test_bad_input_and_anonymous(client, citizen, guangzhou):
-    assert client.post(f"{API}/work-orders", BODY, content_type="application/json").status_code == 401
+    assert (
+        client.post(f"{API}/work-orders", BODY, content_type="application/json").status_code == 401
+    )
     client.force_login(citizen)
     for change, code in (
         ({"content": " "}, "content_required"),
         ({"kind": "x"}, "invalid_kind"),
         ({"division_code": "440000"}, "invalid_division"),
     ):
-        response = client.post(f"{API}/work-orders", {**BODY, **change}, content_type="application/json")
+        response = client.post(
+            f"{API}/work-orders", {**BODY, **change}, content_type="application/json"
+        )
         assert response.status_code == 400 and response.json()["code"] == code
     assert not WorkOrder.objects.exists()
 
@@ -65,7 +67,9 @@ def test_loop_through_the_api(client, citizen, hotline_operator, gz_env_dept, en
     client.force_login(env_clerk)
     assert client.get(f"{API}/department/work-orders").json()["count"] == 1
     response = client.post(
-        f"{API}/department/work-orders/{n}/reply", {"reply": "已处理"}, content_type="application/json"
+        f"{API}/department/work-orders/{n}/reply",
+        {"reply": "已处理"},
+        content_type="application/json",
     )
     assert response.json()["status"] == "replied"
     client.force_login(hotline_operator)
@@ -80,7 +84,9 @@ def test_loop_through_the_api(client, citizen, hotline_operator, gz_env_dept, en
     assert again.status_code == 409 and again.json()["code"] == "already_called_back"
     client.force_login(citizen)
     response = client.post(
-        f"{API}/work-orders/{n}/rating", {"level": 2, "comment": "太慢"}, content_type="application/json"
+        f"{API}/work-orders/{n}/rating",
+        {"level": 2, "comment": "太慢"},
+        content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["rating"] == 2
 
@@ -95,9 +101,14 @@ def test_outsiders_get_404_or_403_and_change_nothing(
     client.force_login(outsider)
     assert client.get(f"{API}/work-orders/{n}").status_code == 404
     assert client.get(f"{API}/hotline/work-orders").status_code == 403
-    assert client.post(
-        f"{API}/department/work-orders/{n}/reply", {"reply": "x"}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        client.post(
+            f"{API}/department/work-orders/{n}/reply",
+            {"reply": "x"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
     client.force_login(sz_hotline)
     assert client.get(f"{API}/hotline/work-orders").json()["count"] == 0
     for path, body in (("supervise", {"note": "x"}), ("conclude", None)):

@@ -17,8 +17,11 @@ from playwright.sync_api import expect
 from tongban.core.audit import verify_chain
 from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder
-from tongban.servicedesk.tests._workorder_setup import env_clerk, gz_env_dept  # noqa: F401
+from tongban.servicedesk.tests import _workorder_setup as setup
 from tongban.testing.browser import PHONE
+
+env_clerk = setup.env_clerk  # shared fixture
+gz_env_dept = setup.gz_env_dept  # shared fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,7 +86,9 @@ def test_complaint_filed_dispatched_answered_called_back_and_rated(
     order_row = page.locator(f'#department-orders li[data-number="{number}"]')
     expect(order_row).to_be_visible()
     order_row.get_by_role("link").click()
-    page.get_by_label("答复内容").fill("已现场检查，责令饭店 7 日内加装油烟净化设备并调整营业时间。")
+    page.get_by_label("答复内容").fill(
+        "已现场检查，责令饭店 7 日内加装油烟净化设备并调整营业时间。"
+    )
     page.get_by_role("button", name="提交答复").click()
     expect(page.locator("#workorder-status")).to_have_text("已回复")
     fits_phone(page)

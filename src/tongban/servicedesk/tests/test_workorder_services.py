@@ -11,14 +11,12 @@ from tongban.core.exceptions import DomainError
 from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder, WorkOrderNotice
 from tongban.servicedesk.services import workorders as svc
-from tongban.servicedesk.tests._workorder_setup import (  # noqa: F401  (fixtures)
-    COMPLAINT,
-    env_clerk,
-    file_complaint,
-    gz_env_dept,
-    snapshot,
-    sz_hotline,
-)
+from tongban.servicedesk.tests import _workorder_setup as setup
+from tongban.servicedesk.tests._workorder_setup import COMPLAINT, file_complaint, snapshot
+
+env_clerk = setup.env_clerk  # shared fixture
+gz_env_dept = setup.gz_env_dept  # shared fixture
+sz_hotline = setup.sz_hotline  # shared fixture
 
 pytestmark = pytest.mark.django_db
 S = WorkOrder.Status
@@ -78,7 +76,9 @@ def test_department_returns_wrong_dispatch_and_hotline_redispatches(
     svc.return_work_order(order, actor=clerk, reason="油烟噪音属生态环境部门职责")
     order.refresh_from_db()
     assert order.status == S.ACCEPTED and order.org_unit is None and order.return_count == 1
-    assert WorkOrderNotice.objects.filter(org_unit=order.hotline_unit, text__contains="退回").exists()
+    assert WorkOrderNotice.objects.filter(
+        org_unit=order.hotline_unit, text__contains="退回"
+    ).exists()
     # the market department no longer sees it and cannot act on it
     with pytest.raises(DomainError) as excinfo:
         svc.reply_work_order(order, actor=clerk, reply="答复")
@@ -212,7 +212,9 @@ def test_rate_limits_per_user_ip_and_mobile(citizen, outsider, guangzhou, settin
     assert excinfo.value.code == "work_order_rate_limited" and excinfo.value.status == 429
     with pytest.raises(DomainError):  # another account from the same address
         file_complaint(outsider, content="另一个账号", ip="10.0.0.1")
-    file_complaint(outsider, content="另一个账号另一个地址", ip="10.0.0.2", contact_mobile="13600001111")
+    file_complaint(
+        outsider, content="另一个账号另一个地址", ip="10.0.0.2", contact_mobile="13600001111"
+    )
     file_complaint(outsider, content="同一手机第二件", ip="10.0.0.3", contact_mobile="13600001111")
     with pytest.raises(DomainError):  # the outsider's own limit, and the mobile's
         file_complaint(outsider, content="第三件", ip="10.0.0.4", contact_mobile="13600001111")
@@ -259,9 +261,10 @@ def test_overdue_orders_escalate_once(citizen, hotline_operator, gz_env_dept):
 def test_periodic_task_is_registered(settings):
     from tongban.servicedesk.tasks_workorders import escalate_overdue_work_orders
 
-    assert settings.PERIODIC_TASKS[
-        "tongban.servicedesk.tasks_workorders.escalate_overdue_work_orders"
-    ] > 0
+    assert (
+        settings.PERIODIC_TASKS["tongban.servicedesk.tasks_workorders.escalate_overdue_work_orders"]
+        > 0
+    )
     assert escalate_overdue_work_orders.call() == []
 
 

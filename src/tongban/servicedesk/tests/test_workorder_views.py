@@ -8,14 +8,12 @@ from django.urls import reverse
 from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.services import workorders as svc
-from tongban.servicedesk.tests._workorder_setup import (  # noqa: F401  (fixtures)
-    COMPLAINT,
-    env_clerk,
-    file_complaint,
-    gz_env_dept,
-    snapshot,
-    sz_hotline,
-)
+from tongban.servicedesk.tests import _workorder_setup as setup
+from tongban.servicedesk.tests._workorder_setup import COMPLAINT, file_complaint, snapshot
+
+env_clerk = setup.env_clerk  # shared fixture
+gz_env_dept = setup.gz_env_dept  # shared fixture
+sz_hotline = setup.sz_hotline  # shared fixture
 
 pytestmark = pytest.mark.django_db
 S = WorkOrder.Status
@@ -50,7 +48,7 @@ def test_citizen_files_an_order_and_sees_it(client, citizen, guangzhou, gz_env_d
 def test_bad_form_input_creates_nothing(client, citizen, guangzhou, change, message):
     client.force_login(citizen)
     response = client.post(reverse("servicedesk_workorders:order_create"), {**FORM, **change})
-    assert response.status_code == 200 and "role=\"alert\"" in response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert not WorkOrder.objects.exists()
 
 
@@ -79,7 +77,9 @@ def test_outsider_cannot_see_or_rate_anothers_order(
     rate = reverse("servicedesk_workorders:order_rate", args=[order.number])
     assert client.post(rate, {"level": 5}).status_code == 404
     assert snapshot(order) == before
-    assert COMPLAINT not in client.get(reverse("servicedesk_workorders:order_list")).content.decode()
+    assert (
+        COMPLAINT not in client.get(reverse("servicedesk_workorders:order_list")).content.decode()
+    )
     # staff pages refuse a citizen
     assert client.get(reverse("servicedesk_hotline:hotline_list")).status_code == 403
     assert client.get(reverse("servicedesk_hotline:department_list")).status_code == 403
@@ -100,7 +100,8 @@ def test_loop_through_the_staff_pages(
     listing = client.get(reverse("servicedesk_hotline:hotline_list")).content.decode()
     assert order.number in listing
     partial = client.get(
-        reverse("servicedesk_hotline:hotline_list"), {"status": "all", "q": order.number},
+        reverse("servicedesk_hotline:hotline_list"),
+        {"status": "all", "q": order.number},
         HTTP_HX_REQUEST="true",
     )
     assert order.number in partial.content.decode() and "<html" not in partial.content.decode()
@@ -164,16 +165,31 @@ def test_other_city_staff_see_nothing_and_change_nothing(
     svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
     before = snapshot(order)
     client.force_login(sz_hotline)
-    assert order.number not in client.get(
-        reverse("servicedesk_hotline:hotline_list"), {"status": "all"}
-    ).content.decode()
-    assert client.get(reverse("servicedesk_hotline:hotline_detail", args=[order.number])).status_code == 404
-    assert client.post(
-        reverse("servicedesk_hotline:hotline_supervise", args=[order.number]), {"note": "x"}
-    ).status_code == 404
+    assert (
+        order.number
+        not in client.get(
+            reverse("servicedesk_hotline:hotline_list"), {"status": "all"}
+        ).content.decode()
+    )
+    assert (
+        client.get(reverse("servicedesk_hotline:hotline_detail", args=[order.number])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("servicedesk_hotline:hotline_supervise", args=[order.number]), {"note": "x"}
+        ).status_code
+        == 404
+    )
     client.force_login(other_city_clerk)
-    assert order.number not in client.get(reverse("servicedesk_hotline:department_list")).content.decode()
-    for name, data in (("department_reply", {"reply": "x"}), ("department_return", {"reason": "x"})):
+    assert (
+        order.number
+        not in client.get(reverse("servicedesk_hotline:department_list")).content.decode()
+    )
+    for name, data in (
+        ("department_reply", {"reply": "x"}),
+        ("department_return", {"reason": "x"}),
+    ):
         response = client.post(reverse(f"servicedesk_hotline:{name}", args=[order.number]), data)
         assert response.status_code == 404
     assert snapshot(order) == before

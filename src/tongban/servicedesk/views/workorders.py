@@ -70,7 +70,10 @@ def order_create(request):
 
 
 def _timeline(order):
-    return [(event, ACTION_LABELS.get(event.action, event.action)) for event in selectors.timeline(order)]
+    return [
+        (event, ACTION_LABELS.get(event.action, event.action))
+        for event in selectors.timeline(order)
+    ]
 
 
 @login_required

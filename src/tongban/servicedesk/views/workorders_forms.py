@@ -17,7 +17,10 @@ def _division_groups():
     groups = []
     for city in divisions.cities():
         options = [(city.code, f"{city.name}（{_('全市')}）")]
-        options += [(county.code, f"{city.name} · {county.name}") for county in divisions.counties(city.code)]
+        options += [
+            (county.code, f"{city.name} · {county.name}")
+            for county in divisions.counties(city.code)
+        ]
         groups.append((city.name, options))
     return groups
 
@@ -62,7 +65,9 @@ class CallerWorkOrderForm(WorkOrderForm):
 class RatingForm(forms.Form):
     level = forms.TypedChoiceField(
         label=_("满意程度"),
-        choices=[(v, f"{STARS[v]} {label}") for v, label in sorted(WorkOrder.Level.choices, reverse=True)],
+        choices=[
+            (v, f"{STARS[v]} {label}") for v, label in sorted(WorkOrder.Level.choices, reverse=True)
+        ],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择满意程度。")},
@@ -81,9 +86,7 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, departments=(), initial_department=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = {str(unit.pk): unit for unit in departments}
-        self.fields["department"].choices = [
-            (str(unit.pk), unit.full_name) for unit in departments
-        ]
+        self.fields["department"].choices = [(str(unit.pk), unit.full_name) for unit in departments]
         if initial_department is not None:
             self.fields["department"].initial = str(initial_department.pk)
 
@@ -93,7 +96,9 @@ class DispatchForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("记录"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000})
+        label=_("记录"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
 
     def __init__(self, *args, label=None, **kwargs):

@@ -134,7 +134,9 @@ def _hotline_context(request, order, **forms):
 @require_perm_page(SERVICEDESK_DISPATCH_WORK_ORDER)
 def hotline_detail(request, number):
     order = selectors.hotline_order(request.user, number)
-    return render(request, "servicedesk/workorder_hotline_detail.html", _hotline_context(request, order))
+    return render(
+        request, "servicedesk/workorder_hotline_detail.html", _hotline_context(request, order)
+    )
 
 
 def _hotline_action(request, number, form, form_name, action, done):
@@ -179,7 +181,9 @@ def hotline_supervise(request, number):
         number,
         NoteForm(request.POST, label=_("督办意见")),
         "supervise_form",
-        lambda o, f: services.supervise_work_order(o, actor=request.user, note=f.cleaned_data["note"]),
+        lambda o, f: services.supervise_work_order(
+            o, actor=request.user, note=f.cleaned_data["note"]
+        ),
         _("已督办。"),
     )
 
@@ -205,7 +209,9 @@ def hotline_callback(request, number):
         number,
         NoteForm(request.POST, label=_("回访记录")),
         "callback_form",
-        lambda o, f: services.call_back_work_order(o, actor=request.user, note=f.cleaned_data["note"]),
+        lambda o, f: services.call_back_work_order(
+            o, actor=request.user, note=f.cleaned_data["note"]
+        ),
         _("已记录回访。"),
     )
 
@@ -238,7 +244,9 @@ def _department_context(order, **forms):
 @require_perm_page(SERVICEDESK_HANDLE_WORK_ORDER)
 def department_detail(request, number):
     order = selectors.department_order(request.user, number)
-    return render(request, "servicedesk/workorder_department_detail.html", _department_context(order))
+    return render(
+        request, "servicedesk/workorder_department_detail.html", _department_context(order)
+    )
 
 
 def _department_action(request, number, form, form_name, action, done, after="detail"):
@@ -266,7 +274,9 @@ def department_reply(request, number):
         number,
         ReplyForm(request.POST),
         "reply_form",
-        lambda o, f: services.reply_work_order(o, actor=request.user, reply=f.cleaned_data["reply"]),
+        lambda o, f: services.reply_work_order(
+            o, actor=request.user, reply=f.cleaned_data["reply"]
+        ),
         _("已答复，等待热线审核办结。"),
     )
 
@@ -279,7 +289,9 @@ def department_return(request, number):
         number,
         ReturnForm(request.POST),
         "return_form",
-        lambda o, f: services.return_work_order(o, actor=request.user, reason=f.cleaned_data["reason"]),
+        lambda o, f: services.return_work_order(
+            o, actor=request.user, reason=f.cleaned_data["reason"]
+        ),
         _("已退回热线重新派单。"),
         after="list",
     )
