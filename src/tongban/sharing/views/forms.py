@@ -83,10 +83,10 @@ class ShareRequestForm(forms.Form):
     )
     purpose = forms.CharField(label=_("用途"), max_length=200)
     period_from = forms.DateField(
-        label=_("使用期限起"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("使用期限起"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     period_to = forms.DateField(
-        label=_("使用期限止"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("使用期限止"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, resource: Resource, systems, **kwargs):
@@ -119,7 +119,7 @@ class ApproveForm(forms.Form):
         label=_("每分钟调用上限"), min_value=1, max_value=6000, initial=60
     )
     expires_on = forms.DateField(
-        label=_("授权有效期至"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("授权有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     require_reference = forms.BooleanField(
         label=_("每次调用须写明办件编号"), required=False, initial=True
