@@ -240,14 +240,20 @@ def package_dict(call: Call, dataset: OpenDataset) -> dict:
         for tag in dataset.tags
     ]
     groups = (
-        [{"id": resource.topic, "name": resource.topic, "title": resource.topic,
-          "display_name": resource.topic, "description": "", "image_display_url": ""}]
+        [
+            {
+                "id": resource.topic,
+                "name": resource.topic,
+                "title": resource.topic,
+                "display_name": resource.topic,
+                "description": "",
+                "image_display_url": "",
+            }
+        ]
         if resource.topic
         else []
     )
-    modified = max(
-        [dataset.updated_at] + [v.accepted_at for v in versions if v.accepted_at]
-    )
+    modified = max([dataset.updated_at] + [v.accepted_at for v in versions if v.accepted_at])
     licence = getattr(settings, "TONGBAN_OPENDATA_LICENCE", "cc-by-4.0")
     return {
         "id": str(dataset.uuid),
@@ -487,7 +493,9 @@ def datastore_search(call: Call):
     for key in filters:
         if key not in keys:
             raise CkanError("Validation Error", filters=[f'field "{key}" not in resource'])
-    fields = _json_param(call, "fields") if str(call.params.get("fields", "")).startswith("[") else None
+    fields = (
+        _json_param(call, "fields") if str(call.params.get("fields", "")).startswith("[") else None
+    )
     if fields is None and call.params.get("fields"):
         fields = [f.strip() for f in str(call.params["fields"]).split(",") if f.strip()]
     wanted = keys
@@ -503,15 +511,22 @@ def datastore_search(call: Call):
         raise CkanError("Validation Error", q=["Field queries are not supported; use filters"])
     try:
         records, total = datasets.version_rows(
-            version, filters=filters, limit=limit, offset=offset, columns=wanted, q=q,
+            version,
+            filters=filters,
+            limit=limit,
+            offset=offset,
+            columns=wanted,
+            q=q,
             with_line=True,
         )
     except DomainError as exc:
         raise CkanError("Validation Error", filters=[exc.message]) from None
     opendata.record_usage(dataset, DatasetUsage.Kind.API_CALL)
     records = [
-        {key: (_record_value(value, types.get(key)) if key != "_id" else value)
-         for key, value in record.items()}
+        {
+            key: (_record_value(value, types.get(key)) if key != "_id" else value)
+            for key, value in record.items()
+        }
         for record in records
     ]
     base = reverse("sharing_ckan:action", kwargs={"name": "datastore_search"})
@@ -519,9 +534,14 @@ def datastore_search(call: Call):
     return {
         "resource_id": resource_id,
         "fields": [{"id": "_id", "type": "int"}]
-        + [{"id": key, "type": FIELD_TYPES.get(types[key], "text"),
-            "info": {"label": next(c["name"] for c in columns if c["key"] == key)}}
-           for key in wanted],
+        + [
+            {
+                "id": key,
+                "type": FIELD_TYPES.get(types[key], "text"),
+                "info": {"label": next(c["name"] for c in columns if c["key"] == key)},
+            }
+            for key in wanted
+        ],
         "records": records,
         "records_format": "objects",
         "limit": limit,

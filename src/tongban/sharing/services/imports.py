@@ -21,7 +21,7 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,8 +73,8 @@ def _csv_encoding(head: bytes) -> str:
 class Table:
     header: list[str]
     rows: Iterator[tuple[int, list]]  # (line number in the file, cells)
-    progress: callable  # () -> percent read (0-100)
-    close: callable
+    progress: Callable[[], int]  # percent read (0-100)
+    close: Callable[[], object]
 
 
 def open_table(fileobj, file_format: str, size: int) -> Table:
@@ -148,7 +148,7 @@ def _open_xlsx(fileobj) -> Table:
 class Column:
     item: object
     index: int | None  # position in the file; None when the optional item is left out
-    convert: callable
+    convert: Callable
 
 
 def map_header(header: list[str], items: list) -> list[Column]:
@@ -200,7 +200,9 @@ def check_row(cells: list, columns: list[Column], width: int) -> tuple[dict, lis
         reasons.append(_t("列数多于表头"))
     data = {}
     for column in columns:
-        raw = cells[column.index] if column.index is not None and column.index < len(cells) else None
+        raw = (
+            cells[column.index] if column.index is not None and column.index < len(cells) else None
+        )
         try:
             value = column.convert(raw)
         except ValueProblem as problem:
@@ -267,7 +269,9 @@ def start_import(resource: Resource, *, upload, note: str = "", actor) -> Import
                 note=note,
                 created_by=actor,
             )
-            job.file.save(f"{resource.pk}-{digest.hexdigest()[:16]}.{file_format}", upload, save=False)
+            job.file.save(
+                f"{resource.pk}-{digest.hexdigest()[:16]}.{file_format}", upload, save=False
+            )
             job.save()
             audit.record(
                 "sharing.dataset_import_started",
@@ -293,9 +297,7 @@ def start_import_bytes(resource, *, name: str, content: bytes, note: str = "", a
     """``start_import`` for bytes already in memory (API, demo seed, tests)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return start_import(
-        resource, upload=SimpleUploadedFile(name, content), note=note, actor=actor
-    )
+    return start_import(resource, upload=SimpleUploadedFile(name, content), note=note, actor=actor)
 
 
 def _enqueue(job_id: int) -> None:
@@ -330,7 +332,9 @@ def run_import(job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job.pk).update(version=version)
         job.version = version
         with job.file.open("rb") as stored:
-            table = open_table(stored.file if hasattr(stored, "file") else stored, job.file_format, job.file_size)
+            table = open_table(
+                stored.file if hasattr(stored, "file") else stored, job.file_format, job.file_size
+            )
             outcome = _load_rows(job, version, table, items)
         if outcome["rejected"] or outcome["rows"] == 0:
             return _finish_rejected(job, version, outcome)
@@ -339,7 +343,9 @@ def run_import(job_id: int) -> ImportJob | None:
         return _finish_failed(job, version, exc.code, exc.message)
     except Exception as exc:  # noqa: BLE001 - any failure must leave nothing half-imported
         logger.exception("dataset import %s failed", job.pk)
-        return _finish_failed(job, version, "import_failed", _t("导入失败：%(e)s") % {"e": exc.__class__.__name__})
+        return _finish_failed(
+            job, version, "import_failed", _t("导入失败：%(e)s") % {"e": exc.__class__.__name__}
+        )
 
 
 def _load_rows(job: ImportJob, version: DatasetVersion, table: Table, items) -> dict:

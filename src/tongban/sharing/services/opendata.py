@@ -261,7 +261,9 @@ def servable_dataset(name_or_id: str) -> OpenDataset:
     lookup = Q(name=name_or_id)
     if _is_uuid(name_or_id):
         lookup |= Q(uuid=name_or_id)
-    dataset = OpenDataset.objects.select_related("resource__provider__parent").filter(lookup).first()
+    dataset = (
+        OpenDataset.objects.select_related("resource__provider__parent").filter(lookup).first()
+    )
     if dataset is None:
         raise error(OpenDataError.DATASET_NOT_FOUND)
     if not served_datasets().filter(pk=dataset.pk).exists():

@@ -19,6 +19,7 @@ PHARMACY_ITEMS = [
     ("remark", "内部备注", "string", 100, "internal", False),
 ]
 
+
 def make_resource(provider, *, code="440100-YD-001", items=PHARMACY_ITEMS, **fields) -> Resource:
     defaults = {
         "name": "药店名录",

@@ -26,7 +26,9 @@ def dataset(gz_market_dept, dept_admin):
 
 def call(client, action, method="get", **params):
     if method == "post":
-        response = client.post(API + action, data=json.dumps(params), content_type="application/json")
+        response = client.post(
+            API + action, data=json.dumps(params), content_type="application/json"
+        )
     else:
         response = client.get(API + action, params)
     return response, response.json()
@@ -43,7 +45,9 @@ def test_package_list_and_show(client, dataset):
     assert package["id"] == str(dataset.uuid) and package["title"] == "药店名录"
     assert package["organization"]["title"] == "广州市市场监督管理局"
     assert package["num_resources"] == 1 and package["resources"][0]["datastore_active"] is True
-    assert package["resources"][0]["url"].endswith(f"/opendata/datasets/{dataset.name}/download/1.csv")
+    assert package["resources"][0]["url"].endswith(
+        f"/opendata/datasets/{dataset.name}/download/1.csv"
+    )
     assert {t["name"] for t in package["tags"]} == {"药店", "医保"}
     assert package["groups"][0]["name"] == "医疗卫生"
     columns = next(e["value"] for e in package["extras"] if e["key"] == "columns")
@@ -61,7 +65,9 @@ def test_not_found_and_validation_errors_have_ckan_shape(client, dataset):
 
     response, body = call(client, "package_show")
     assert response.status_code == 409
-    assert body["error"]["__type"] == "Validation Error" and body["error"]["id"] == ["Missing value"]
+    assert body["error"]["__type"] == "Validation Error" and body["error"]["id"] == [
+        "Missing value"
+    ]
 
     response, body = call(client, "package_search", rows="many")
     assert response.status_code == 409 and body["error"]["rows"] == ["Invalid integer"]
@@ -79,7 +85,12 @@ def test_package_search_q_fq_rows_start(client, gz_market_dept, sz_market_dept, 
     sz_admin = RoleAssignmentFactory(org_unit=sz_market_dept, role="dept_admin").user
     first = published_dataset(gz_market_dept, dept_admin, rows=2)
     second = published_dataset(
-        sz_market_dept, sz_admin, rows=2, code="440300-YD-001", name="深圳药店名录", topic="市场监管"
+        sz_market_dept,
+        sz_admin,
+        rows=2,
+        code="440300-YD-001",
+        name="深圳药店名录",
+        topic="市场监管",
     )
     _r, body = call(client, "package_search", q="深圳")
     assert [p["name"] for p in body["result"]["results"]] == [second.name]
@@ -112,25 +123,43 @@ def test_organizations(client, dataset):
 def test_datastore_search_filters_limit_offset(client, dataset):
     version = datasets.current_version(dataset.resource)
     _r, body = call(
-        client, "datastore_search", resource_id=str(version.uuid),
-        filters=json.dumps({"district": "天河区"}), limit=2, offset=1,
+        client,
+        "datastore_search",
+        resource_id=str(version.uuid),
+        filters=json.dumps({"district": "天河区"}),
+        limit=2,
+        offset=1,
     )
     result = body["result"]
     assert result["total"] == 3  # rows 1, 5, 9 are in 天河区
     assert [r["_id"] for r in result["records"]] == [5, 9]
     assert result["records"][0]["district"] == "天河区"
     assert "remark" not in result["records"][0]
-    assert {"id": "pharmacists", "type": "int", "info": {"label": "执业药师人数"}} in result["fields"]
+    assert {"id": "pharmacists", "type": "int", "info": {"label": "执业药师人数"}} in result[
+        "fields"
+    ]
     assert isinstance(result["records"][0]["area"], float)
     assert result["_links"]["next"].endswith("offset=3")
 
-    response, body = call(client, "datastore_search", resource_id=str(version.uuid), filters=json.dumps({"remark": "x"}))
+    response, body = call(
+        client,
+        "datastore_search",
+        resource_id=str(version.uuid),
+        filters=json.dumps({"remark": "x"}),
+    )
     assert response.status_code == 409 and body["error"]["__type"] == "Validation Error"
 
-    response, body = call(client, "datastore_search", resource_id=str(version.uuid), filters=json.dumps({"pharmacists": "many"}))
+    response, body = call(
+        client,
+        "datastore_search",
+        resource_id=str(version.uuid),
+        filters=json.dumps({"pharmacists": "many"}),
+    )
     assert response.status_code == 409
 
-    response, body = call(client, "datastore_search", resource_id="00000000-0000-0000-0000-000000000000")
+    response, body = call(
+        client, "datastore_search", resource_id="00000000-0000-0000-0000-000000000000"
+    )
     assert response.status_code == 404
 
 
@@ -138,7 +167,10 @@ def test_earlier_versions_stay_listed_and_queryable(client, dataset, dept_admin)
     run_import(dataset.resource, dept_admin, csv_bytes(pharmacy_rows(3)), note="三月更新")
     _r, body = call(client, "package_show", id=dataset.name)
     resources = body["result"]["resources"]
-    assert [(r["version_number"], r["is_current_version"]) for r in resources] == [(2, True), (1, False)]
+    assert [(r["version_number"], r["is_current_version"]) for r in resources] == [
+        (2, True),
+        (1, False),
+    ]
     _r, body = call(client, "resource_show", id=resources[1]["id"])
     assert body["result"]["row_count"] == 12
     _r, body = call(client, "datastore_search", resource_id=resources[1]["id"], limit=0)

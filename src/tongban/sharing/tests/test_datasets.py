@@ -6,7 +6,12 @@ from tongban.core.exceptions import DomainError
 from tongban.sharing.models import DataItem
 from tongban.sharing.services import datasets
 from tongban.sharing.services.datasets import ValueProblem, make_converter
-from tongban.sharing.tests.opendata_support import csv_bytes, make_resource, pharmacy_rows, run_import
+from tongban.sharing.tests.opendata_support import (
+    csv_bytes,
+    make_resource,
+    pharmacy_rows,
+    run_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +31,13 @@ def test_query_rows_by_lookup_key_and_typed_filters(resource):
 
     rows, total = datasets.query_rows(resource, filters={"pharmacists": "2"}, limit=10)
     assert total == 2 and {r["name"] for r in rows} == {"测试药店2", "测试药店6"}
-    rows, total = datasets.query_rows(resource, filters={"insured": "是", "district": "越秀区"}, limit=10)
+    rows, total = datasets.query_rows(
+        resource, filters={"insured": "是", "district": "越秀区"}, limit=10
+    )
     assert total == 2 and {r["name"] for r in rows} == {"测试药店2", "测试药店6"}
-    rows, total = datasets.query_rows(resource, filters={"district": ["天河区", "海珠区"]}, limit=3, offset=1)
+    rows, total = datasets.query_rows(
+        resource, filters={"district": ["天河区", "海珠区"]}, limit=3, offset=1
+    )
     assert total == 4 and [r["name"] for r in rows] == ["测试药店3", "测试药店5", "测试药店7"]
 
 

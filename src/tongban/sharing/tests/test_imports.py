@@ -8,7 +8,6 @@ from tongban.core.models import AuditEvent
 from tongban.sharing.models import DatasetRow, DatasetVersion, ImportJob
 from tongban.sharing.services import datasets, imports
 from tongban.sharing.tests.opendata_support import (
-    HEADER,
     csv_bytes,
     make_resource,
     pharmacy_rows,
@@ -195,4 +194,3 @@ def test_stale_running_job_is_failed_and_cleaned(resource, dept_admin):
     job.refresh_from_db()
     assert job.status == "failed" and job.error_code == "import_interrupted"
     assert DatasetVersion.objects.get(pk=version.pk).status == "discarded"
-

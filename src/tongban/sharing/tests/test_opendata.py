@@ -72,7 +72,10 @@ def test_negative_list_refuses_and_withdraws(resource, dept_admin, operator):
     dataset.refresh_from_db()
     assert dataset.status == "withdrawn" and "涉及商业秘密" in dataset.withdrawn_reason
     assert AuditEvent.objects.filter(event_type="sharing.dataset_withdrawn").count() == 1
-    assert AuditEvent.objects.get(event_type="sharing.negative_list_entry_added").data["reason"] == "涉及商业秘密"
+    assert (
+        AuditEvent.objects.get(event_type="sharing.negative_list_entry_added").data["reason"]
+        == "涉及商业秘密"
+    )
     with pytest.raises(DomainError) as caught:
         opendata.publish_dataset(resource, actor=dept_admin)
     assert caught.value.code == "negative_listed"

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tongban.sharing.tests.opendata_support import csv_bytes, make_resource, pharmacy_rows, published_dataset, run_import
+from tongban.sharing.tests.opendata_support import (
+    csv_bytes,
+    make_resource,
+    pharmacy_rows,
+    published_dataset,
+    run_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +25,9 @@ def test_list_and_show(client, gz_market_dept, dept_admin):
     body = client.get(f"/api/v1/opendata/datasets/{dataset.name}").json()
     assert body["resource_code"] == "440100-YD-001"
     assert "remark" not in [c["key"] for c in body["columns"]]
-    assert body["versions"][0]["downloads"]["csv"].endswith(f"/opendata/datasets/{dataset.name}/download/1.csv")
+    assert body["versions"][0]["downloads"]["csv"].endswith(
+        f"/opendata/datasets/{dataset.name}/download/1.csv"
+    )
     assert body["usage"]["api_call"] == 1  # this call is counted
 
     response = client.get("/api/v1/opendata/datasets/440100-yd-009")

@@ -53,7 +53,10 @@ def test_dataset_page_metadata_preview_chart_and_usage(client, dataset):
         f"/opendata/datasets/{dataset.name}/chart/", {"column": "area"}, HTTP_HX_REQUEST="true"
     )
     assert chart.status_code == 200 and "营业面积" in chart.content.decode()
-    assert client.get(f"/opendata/datasets/{dataset.name}/chart/", {"column": "remark"}).status_code == 404
+    assert (
+        client.get(f"/opendata/datasets/{dataset.name}/chart/", {"column": "remark"}).status_code
+        == 404
+    )
 
 
 def test_downloads_in_three_formats_without_internal_items(client, dataset):
@@ -120,11 +123,15 @@ def test_pending_job_partial_polls(client, resource, dept_admin):
         {"file": SimpleUploadedFile("a.csv", csv_bytes(pharmacy_rows(1)))},
     )
     job = ImportJob.objects.get()
-    partial = client.get(f"/opendata/manage/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(
+        f"/opendata/manage/jobs/{job.pk}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert 'hx-trigger="every 1s"' in partial and 'value="0"' in partial
 
 
-def test_rejected_rows_are_listed_on_the_job_page(client, resource, dept_admin, django_capture_on_commit_callbacks):
+def test_rejected_rows_are_listed_on_the_job_page(
+    client, resource, dept_admin, django_capture_on_commit_callbacks
+):
     client.force_login(dept_admin)
     rows = pharmacy_rows(3)
     rows[2][1] = "123"
@@ -150,7 +157,9 @@ def test_bad_file_shows_the_error_and_changes_nothing(client, resource, dept_adm
     assert not ImportJob.objects.exists()
 
 
-def test_outsiders_cannot_reach_provider_pages(client, resource, dept_admin, other_city_clerk, citizen):
+def test_outsiders_cannot_reach_provider_pages(
+    client, resource, dept_admin, other_city_clerk, citizen
+):
     from tongban.sharing.tests.opendata_support import run_import
 
     run_import(resource, dept_admin, csv_bytes(pharmacy_rows(2)))
@@ -169,7 +178,9 @@ def test_outsiders_cannot_reach_provider_pages(client, resource, dept_admin, oth
         {"file": SimpleUploadedFile("a.csv", csv_bytes(pharmacy_rows(1)))},
     )
     assert response.status_code == 404
-    assert client.get(f"/opendata/manage/resources/{resource.code}/download/1.csv").status_code == 404
+    assert (
+        client.get(f"/opendata/manage/resources/{resource.code}/download/1.csv").status_code == 404
+    )
     assert client.post(f"/opendata/manage/resources/{resource.code}/publish/").status_code == 404
     job = ImportJob.objects.get()
     assert client.get(f"/opendata/manage/jobs/{job.pk}/").status_code == 404
@@ -191,9 +202,13 @@ def test_publish_page_refuses_personal_items_with_a_clear_error(client, resource
     from tongban.sharing.tests.opendata_support import run_import
 
     run_import(resource, dept_admin, csv_bytes(pharmacy_rows(2)))
-    DataItem.objects.create(resource=resource, key="manager_id", name="负责人身份证号", sensitivity="personal")
+    DataItem.objects.create(
+        resource=resource, key="manager_id", name="负责人身份证号", sensitivity="personal"
+    )
     client.force_login(dept_admin)
-    response = client.post(f"/opendata/manage/resources/{resource.code}/publish/", {"action": "publish"})
+    response = client.post(
+        f"/opendata/manage/resources/{resource.code}/publish/", {"action": "publish"}
+    )
     assert response.status_code == 409
     assert "个人信息或敏感信息项（负责人身份证号）" in response.content.decode()
     assert not OpenDataset.objects.exists()
