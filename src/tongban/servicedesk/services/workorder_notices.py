@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from tongban.servicedesk.models import WorkOrder, WorkOrderNotice
 
@@ -53,4 +54,18 @@ def unit_notices(units, limit: int = 20):
 
 
 def citizen_notices(user, limit: int = 20):
-    return WorkOrderNotice.objects.filter(user=user).select_related("order")[:limit]
+    return WorkOrderNotice.objects.filter(user=user, read_at__isnull=True).select_related("order")[
+        :limit
+    ]
+
+
+def mark_read(order: WorkOrder, *, user=None, units=None) -> int:
+    """Mark the order's notices to ``user`` or to ``units`` read (the reader opened it)."""
+    notices = WorkOrderNotice.objects.filter(order=order, read_at__isnull=True)
+    if user is not None:
+        notices = notices.filter(user=user)
+    elif units is not None:
+        notices = notices.filter(org_unit__in=units)
+    else:
+        return 0
+    return notices.update(read_at=timezone.now())

@@ -201,6 +201,8 @@ def create_work_order(
     )
     contact_mobile = (contact_mobile or "").strip()
     submitter = actor if _is_citizen(actor) and channel != WorkOrder.Channel.HOTLINE else None
+    if not contact_mobile and submitter is not None:
+        contact_mobile = submitter.mobile or ""  # the 12345 centre calls back on it
     if contact_mobile and not MOBILE_RE.match(contact_mobile):
         raise error(E.INVALID_MOBILE, field="contact_mobile")
     if submitter is None and not contact_mobile:

@@ -57,7 +57,7 @@ def test_loop_through_the_api(client, citizen, hotline_operator, gz_env_dept, en
     client.force_login(hotline_operator)
     detail = client.get(f"{API}/hotline/work-orders/{n}").json()
     assert detail["suggestions"][0]["code"] == gz_env_dept.code
-    assert detail["contact_mobile"] == ""  # the web citizen gave none; the account has one
+    assert detail["contact_mobile"] == citizen.mobile  # taken from the account
     response = client.post(
         f"{API}/hotline/work-orders/{n}/dispatch",
         {"department_code": gz_env_dept.code},

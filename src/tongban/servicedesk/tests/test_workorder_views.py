@@ -208,3 +208,21 @@ def test_illegal_action_on_a_page_changes_nothing(client, citizen, hotline_opera
     )
     assert response.status_code == 400 and "不允许此操作" in response.content.decode()
     assert snapshot(order) == before
+
+
+def test_notices_show_until_the_order_is_opened(
+    client, citizen, hotline_operator, gz_env_dept, env_clerk
+):
+    order = file_complaint(citizen)
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    client.force_login(env_clerk)
+    listing = reverse("servicedesk_hotline:department_list")
+    assert f"新派工单 {order.number}" in client.get(listing).content.decode()
+    client.get(reverse("servicedesk_hotline:department_detail", args=[order.number]))
+    assert f"新派工单 {order.number}" not in client.get(listing).content.decode()
+    # the citizen's notices likewise
+    client.force_login(citizen)
+    mine = reverse("servicedesk_workorders:order_list")
+    assert "诉求已受理" in client.get(mine).content.decode()
+    client.get(reverse("servicedesk_workorders:order_detail", args=[order.number]))
+    assert "诉求已受理" not in client.get(mine).content.decode()

@@ -12,7 +12,7 @@ from tongban.core.middleware import client_ip
 from tongban.servicedesk import selectors_workorders as selectors
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.services import workorders as services
-from tongban.servicedesk.services.workorder_notices import citizen_notices
+from tongban.servicedesk.services.workorder_notices import citizen_notices, mark_read
 from tongban.servicedesk.views.workorders_forms import STARS, RatingForm, WorkOrderForm
 
 ACTION_LABELS = {
@@ -79,6 +79,7 @@ def _timeline(order):
 @login_required
 def order_detail(request, number):
     order = selectors.citizen_order(request.user, number)
+    mark_read(order, user=request.user)
     form = RatingForm() if order.can_be_rated and order.rating is None else None
     return render(request, "servicedesk/workorder_detail.html", _detail_context(order, form))
 

@@ -23,7 +23,7 @@ from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.permissions_workorders import SERVICEDESK_DISPATCH_WORK_ORDER
 from tongban.servicedesk.services import workorders as services
 from tongban.servicedesk.services.dispatch import suggest_departments
-from tongban.servicedesk.services.workorder_notices import unit_notices
+from tongban.servicedesk.services.workorder_notices import mark_read, unit_notices
 from tongban.servicedesk.views.workorders import ACTION_LABELS
 from tongban.servicedesk.views.workorders_forms import (
     STARS,
@@ -134,6 +134,7 @@ def _hotline_context(request, order, **forms):
 @require_perm_page(SERVICEDESK_DISPATCH_WORK_ORDER)
 def hotline_detail(request, number):
     order = selectors.hotline_order(request.user, number)
+    mark_read(order, units=selectors.hotline_units(request.user))
     return render(
         request, "servicedesk/workorder_hotline_detail.html", _hotline_context(request, order)
     )
@@ -244,6 +245,7 @@ def _department_context(order, **forms):
 @require_perm_page(SERVICEDESK_HANDLE_WORK_ORDER)
 def department_detail(request, number):
     order = selectors.department_order(request.user, number)
+    mark_read(order, units=selectors.department_units(request.user))
     return render(
         request, "servicedesk/workorder_department_detail.html", _department_context(order)
     )
