@@ -51,8 +51,11 @@ class ReceiptVerificationOut(Schema):
     code: str = Field(..., description="票据代码 (8 digits)")
     number: str = Field(..., description="票据号码 (10 digits)")
     check_code: str = Field(..., description="校验码: first 6 hex of SM3(signed data)")
-    valid: bool
+    valid: bool = Field(..., description="genuine and not fully refunded")
+    status: str = Field(..., description="valid | partially_refunded | refunded | invalid")
     signature_ok: bool
+    refunded_amount: int = Field(..., description="fen refunded of the receipted payment")
+    refunded_amount_yuan: str
     reason: str = Field(
         ...,
         description="'' when valid; a core.signing reason, data_mismatch or check_code_mismatch",
@@ -90,6 +93,8 @@ class ReceiptOut(Schema):
 
 class ReceiptDetailOut(ReceiptOut):
     valid: bool
+    status: str = Field(..., description="valid | partially_refunded | refunded | invalid")
+    refunded_amount: int = Field(..., description="fen")
     signature_ok: bool
     reason: str
     message: str
@@ -163,6 +168,8 @@ def get_my_receipt(request, code: str, number: str):
     return {
         **_out(receipt),
         "valid": check.valid,
+        "status": check.status,
+        "refunded_amount": check.refunded_amount,
         "signature_ok": check.signature_ok,
         "reason": check.reason,
         "message": check.message,

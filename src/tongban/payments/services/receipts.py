@@ -18,6 +18,11 @@ derives the 校验码 from SM3 of the signed bytes and stores everything with th
    behind the signature's back);
 3. the stored 校验码 is the one computed from the signed bytes (``check_code_mismatch``).
 
+It also looks up the refunds of the payment the receipt covers (successful refunds of the
+order's settling payment): ``status`` is ``valid``, ``partially_refunded`` (still valid, the
+refunded amount shown) or ``refunded`` (fully refunded: genuine but no longer ``valid``, so it
+cannot be used again, e.g. for reimbursement); ``invalid`` when a check above failed.
+
 ``verify_public(code, number, check_code, client_ip=...)`` is the public look-up of the
 verification page and API: a wrong 校验码 answers exactly like a missing receipt
 (``receipt_not_found``), and a client IP with too many failed look-ups within the window gets
@@ -40,7 +45,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,6 +76,10 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 CURRENCY = "CNY"
 SUCCESS = "success"  # PaymentOrder.Status.SUCCESS
 DEFAULT_ITEM_NAME = "非税收入"
+VALID = "valid"
+PARTIALLY_REFUNDED = "partially_refunded"
+REFUNDED = "refunded"
+INVALID = "invalid"
 DATA_MISMATCH = "data_mismatch"
 CHECK_CODE_MISMATCH = "check_code_mismatch"
 DEFAULT_MAX_FAILURES = 10
@@ -252,11 +261,13 @@ class ReceiptCheck:
     receipt: Receipt
     valid: bool
     signature_ok: bool
-    reason: str  # "" when valid
+    reason: str  # "" when genuine
     message: str
     signed_at: dt.datetime | None = None
     seal_name: str = ""
     esid: str = ""
+    status: str = VALID  # valid | partially_refunded | refunded | invalid
+    refunded_amount: int = 0  # fen
     checked_at: dt.datetime = field(default_factory=timezone.now)
 
     def public_data(self) -> dict:
@@ -267,9 +278,12 @@ class ReceiptCheck:
             "number": receipt.number,
             "check_code": receipt.check_code,
             "valid": self.valid,
+            "status": self.status,
             "signature_ok": self.signature_ok,
             "reason": self.reason,
             "message": self.message,
+            "refunded_amount": self.refunded_amount,
+            "refunded_amount_yuan": yuan(self.refunded_amount),
             "issued_at": receipt.issued_at,
             "payer_name": mask_name(receipt.payer_name),
             "payer_id_number": mask_id_number(receipt.payer_id_number),
@@ -303,16 +317,44 @@ def verify_receipt(receipt: Receipt) -> ReceiptCheck:
             reason = DATA_MISMATCH
         elif not hmac.compare_digest(check_code_for(data), receipt.check_code):
             reason = CHECK_CODE_MISMATCH
+    refunded = refunded_amount(receipt)
+    message = str(REASON_MESSAGES.get(reason) or _("电子签名验证未通过。"))
+    if reason:
+        status = INVALID
+    elif refunded >= receipt.amount:
+        status = REFUNDED
+        message = _("票据真实，但该笔缴费已全额退款，票据已失效。")
+    elif refunded:
+        status = PARTIALLY_REFUNDED
+        message = _("票据真实，该笔缴费已部分退款 ¥%(amount)s。") % {"amount": yuan(refunded)}
+    else:
+        status = VALID
     return ReceiptCheck(
         receipt=receipt,
-        valid=not reason,
+        valid=status in (VALID, PARTIALLY_REFUNDED),
         signature_ok=check.ok,
         reason=str(reason),
-        message=str(REASON_MESSAGES.get(reason) or _("电子签名验证未通过。")),
+        message=str(message),
         signed_at=check.signed_at,
         seal_name=check.seal_name,
         esid=check.esid,
+        status=status,
+        refunded_amount=refunded,
     )
+
+
+def refunded_amount(receipt: Receipt) -> int:
+    """Fen refunded of the payment this receipt covers (successful refunds of the order's
+    settling payment; refunds of a late second payment never covered by a receipt do not
+    count)."""
+    from tongban.payments.models import Refund
+
+    total = Refund.objects.filter(
+        order_id=receipt.order_id,
+        status=Refund.Status.SUCCEEDED,
+        payment__settles_order=True,
+    ).aggregate(total=Sum("amount"))["total"]
+    return int(total or 0)
 
 
 def _max_failures() -> int:

@@ -40,7 +40,7 @@ def test_payer_finds_downloads_and_a_stranger_verifies(
     fits_phone(page)
     entry.get_by_role("link").click()
     expect(page.get_by_role("heading", name="财政电子票据")).to_be_visible()
-    expect(page.locator(".verdict-label")).to_have_text("有效")
+    expect(page.locator(".verdict-label")).to_have_text("真实有效")
     expect(page.locator('[data-field="check_code"]')).to_have_text(receipt.check_code)
     fits_phone(page)
     with page.expect_download() as download:

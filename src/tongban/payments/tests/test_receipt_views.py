@@ -172,3 +172,32 @@ def test_verdict_page_is_rate_limited_per_client(receipt, settings):
     response = client.get(verify_url(receipt))
     assert response.status_code == 429
     assert 'data-rate-limited="1"' in response.content.decode()
+
+
+def test_verdict_page_of_a_fully_refunded_receipt(receipt):
+    from django.utils import timezone
+
+    from tongban.payments.models import Payment, Refund
+
+    payment = Payment.objects.create(
+        order=receipt.order,
+        channel="wechat",
+        trade_no="T000000000000099",
+        amount=6000,
+        status="success",
+        settles_order=True,
+        paid_at=timezone.now(),
+    )
+    Refund.objects.create(
+        refund_no="RF000000000099",
+        order=receipt.order,
+        payment=payment,
+        org_unit=receipt.org_unit,
+        amount=6000,
+        reason="撤回申请",
+        status="succeeded",
+        created_at=timezone.now(),
+    )
+    body = client_for().get(verify_url(receipt)).content.decode()
+    assert 'data-status="refunded"' in body and 'data-valid="0"' in body
+    assert "已全额退款" in body and "¥60.00" in body
