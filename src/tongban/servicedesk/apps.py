@@ -10,6 +10,7 @@ class ServiceDeskConfig(AppConfig):
         self._ready_workorders()
         self._ready_halls()
         self._ready_logistics()
+        self._ready_knowledge()
 
     def _ready_halls(self) -> None:
         """Halls, appointments and the queue: permissions and workbench tools."""
@@ -72,5 +73,23 @@ class ServiceDeskConfig(AppConfig):
                 _("部门承办工单"),
                 _("办理派给本部门的 12345 工单：答复或退回"),
                 SERVICEDESK_HANDLE_WORK_ORDER,
+            ),
+        )
+
+    def _ready_knowledge(self) -> None:
+        """Q&A assistant: FAQ permissions and the knowledge-base console tool."""
+        from django.utils.translation import gettext_lazy as _
+
+        from tongban.core.views_areas import Tool, register_tool
+        from tongban.servicedesk import permissions_knowledge
+
+        permissions_knowledge.register()
+        register_tool(
+            "console",
+            Tool(
+                "servicedesk_knowledge_console:faq_list",
+                _("智能问答知识库"),
+                _("本部门常见问题的新增、修改与停用；查看智能问答未解决的提问"),
+                permissions_knowledge.SERVICEDESK_MANAGE_FAQ,
             ),
         )
