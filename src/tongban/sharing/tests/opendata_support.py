@@ -3,6 +3,8 @@ CSV/XLSX builders and an import run inline."""
 
 import io
 
+import pytest
+
 from tongban.sharing.models import DataItem, Resource
 from tongban.sharing.services import imports
 
@@ -122,3 +124,10 @@ def published_dataset(provider, actor, *, rows=5, code="440100-YD-001", **fields
     job = run_import(resource, actor, csv_bytes(pharmacy_rows(rows)))
     assert job.status == "accepted", job.rejections
     return opendata.publish_dataset(resource, actor=actor, tags=["药店", "医保"])
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded dataset files go to the test's own folder (import it into a test module to
+    activate it there)."""
+    settings.MEDIA_ROOT = tmp_path / "media"

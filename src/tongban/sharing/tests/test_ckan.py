@@ -7,6 +7,7 @@ import pytest
 from tongban.sharing.models import DatasetUsage, OpenDataset
 from tongban.sharing.services import datasets
 from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
     csv_bytes,
     make_resource,
     pharmacy_rows,

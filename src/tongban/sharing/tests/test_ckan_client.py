@@ -4,7 +4,10 @@ import ckanapi
 import pytest
 
 from tongban.sharing.services import datasets
-from tongban.sharing.tests.opendata_support import published_dataset
+from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
+    published_dataset,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

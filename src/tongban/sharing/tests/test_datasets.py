@@ -7,6 +7,7 @@ from tongban.sharing.models import DataItem
 from tongban.sharing.services import datasets
 from tongban.sharing.services.datasets import ValueProblem, make_converter
 from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
     csv_bytes,
     make_resource,
     pharmacy_rows,

@@ -8,6 +8,7 @@ from tongban.core.models import AuditEvent
 from tongban.sharing.models import DatasetRow, DatasetVersion, ImportJob
 from tongban.sharing.services import datasets, imports
 from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
     csv_bytes,
     make_resource,
     pharmacy_rows,

@@ -3,6 +3,7 @@
 import pytest
 
 from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
     csv_bytes,
     make_resource,
     pharmacy_rows,

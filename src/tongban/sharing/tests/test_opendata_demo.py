@@ -4,7 +4,10 @@ import pytest
 
 from tongban.sharing import demo_opendata
 from tongban.sharing.models import DatasetVersion, NegativeListEntry, OpenDataset
-from tongban.sharing.tests.opendata_support import make_resource
+from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
+    make_resource,
+)
 from tongban.testing.factories import OrgUnitFactory, RoleAssignmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from tongban.core.models import AuditEvent
 from tongban.sharing.models import DatasetUsage, ImportJob, NegativeListEntry, OpenDataset
 from tongban.sharing.services import datasets
 from tongban.sharing.tests.opendata_support import (
+    _media_in_tmp,  # noqa: F401 (autouse)
     csv_bytes,
     make_resource,
     pharmacy_rows,
