@@ -162,3 +162,18 @@ def test_openapi_lists_the_operations():
         "payments_export_my_receipt",
         "payments_list_receipts",
     } <= operations
+
+
+def test_list_query_count_does_not_grow_with_receipts(
+    receipt, citizen, gz_market_dept, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(citizen)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"{BASE}/my/receipts").json()["count"] == 1
+    for _ in range(4):
+        issue(PaidOrderFactory(org_unit=gz_market_dept, payer=citizen))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(f"{BASE}/my/receipts").json()["count"] == 5

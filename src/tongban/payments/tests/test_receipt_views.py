@@ -201,3 +201,19 @@ def test_verdict_page_of_a_fully_refunded_receipt(receipt):
     body = client_for().get(verify_url(receipt)).content.decode()
     assert 'data-status="refunded"' in body and 'data-valid="0"' in body
     assert "已全额退款" in body and "¥60.00" in body
+
+
+def test_list_page_query_count_does_not_grow_with_receipts(
+    receipt, citizen, gz_market_dept, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(citizen)
+    url = reverse("payments_receipts:receipt_list")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        issue(PaidOrderFactory(org_unit=gz_market_dept, payer=citizen))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).content.decode().count("data-receipt=") == 5
