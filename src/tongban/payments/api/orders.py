@@ -113,7 +113,7 @@ def _order_out(request, order: PaymentOrder) -> dict:
         "items": order.items,
         "reference": order.reference,
         "source": order.source,
-        "org_unit": order.org_unit.name,
+        "org_unit": order.org_unit.full_name,
         "payer_name": order.payer_name,
         "expires_at": order.expires_at,
         "paid_at": order.paid_at,
@@ -133,7 +133,7 @@ def _client_unit(application):
 def _client_order(application, code: str) -> PaymentOrder:
     code = codes.validate_code(code)
     order = (
-        PaymentOrder.objects.select_related("org_unit")
+        PaymentOrder.objects.select_related("org_unit", "org_unit__parent")
         .filter(code=code, client_id=application.client_id)
         .first()
     )
@@ -185,7 +185,9 @@ def create_order(request: HttpRequest, payload: OrderIn):
 )
 @paginate(PageNumberPagination, page_size=50)
 def list_orders(request, status: str = "", reference: str = ""):
-    rows = PaymentOrder.objects.filter(client_id=request.auth.client_id).select_related("org_unit")
+    rows = PaymentOrder.objects.filter(client_id=request.auth.client_id).select_related(
+        "org_unit", "org_unit__parent"
+    )
     if status:
         rows = rows.filter(status=status)
     if reference:

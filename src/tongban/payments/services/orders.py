@@ -95,7 +95,7 @@ def _actor_label(actor):
 def lock(order: PaymentOrder) -> PaymentOrder:
     return (
         PaymentOrder.objects.select_for_update(of=("self",))
-        .select_related("org_unit")
+        .select_related("org_unit", "org_unit__parent")
         .get(pk=order.pk)
     )
 
@@ -264,7 +264,7 @@ def expire_order(order_id: int, *, now=None) -> bool:
     with transaction.atomic():
         fresh = (
             PaymentOrder.objects.select_for_update(of=("self",))
-            .select_related("org_unit")
+            .select_related("org_unit", "org_unit__parent")
             .filter(pk=order_id, status__in=PaymentOrder.PAYABLE, expires_at__lte=now)
             .first()
         )
@@ -317,7 +317,11 @@ def access_payer_order(user, code) -> PaymentOrder:
     """The order with payment code ``code`` if ``user`` is its payer: a mistyped code gives
     ``invalid_payment_code``/``invalid_checksum``; someone else's order ``order_not_found``."""
     code = codes.validate_code(code)
-    order = PaymentOrder.objects.select_related("org_unit").filter(code=code).first()
+    order = (
+        PaymentOrder.objects.select_related("org_unit", "org_unit__parent")
+        .filter(code=code)
+        .first()
+    )
     if order is None or not is_payer(order, user):
         raise error(OrderError.ORDER_NOT_FOUND)
     return order
@@ -331,18 +335,23 @@ def orders_of_payer(user):
     condition = Q(payer=user)
     if user.id_number:
         condition |= Q(payer__isnull=True, payer_id_number=user.id_number.upper())
-    return PaymentOrder.objects.filter(condition).select_related("org_unit")
+    return PaymentOrder.objects.filter(condition).select_related("org_unit", "org_unit__parent")
 
 
 def orders_for_staff(user):
     return permissions.restrict(
-        PaymentOrder.objects.select_related("org_unit"), user, PAYMENTS_VIEW_ORDER
+        PaymentOrder.objects.select_related("org_unit", "org_unit__parent"),
+        user,
+        PAYMENTS_VIEW_ORDER,
     )
 
 
 def access_staff_order(user, code: str) -> PaymentOrder:
     return permissions.access_object(
-        PaymentOrder.objects.select_related("org_unit"), user, PAYMENTS_VIEW_ORDER, code=code
+        PaymentOrder.objects.select_related("org_unit", "org_unit__parent"),
+        user,
+        PAYMENTS_VIEW_ORDER,
+        code=code,
     )
 
 

@@ -16,7 +16,7 @@ def psb(guangzhou):
 
     return OrgUnitFactory(
         code="440100-公安局",
-        name="广州市公安局",
+        name="公安局",
         kind="department",
         division_code="440100",
         parent=guangzhou,

@@ -58,7 +58,7 @@ def test_create_and_get_an_order(client, system, psb):
     response = _create(client, headers)
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["status"] == "created" and data["amount"] == 1000 and data["org_unit"] == psb.name
+    assert data["status"] == "created" and data["amount"] == 1000 and data["org_unit"] == psb.full_name
     assert len(data["code"]) == 20 and data["pay_url"].endswith(f"/my/payments/{data['code']}/")
     order = PaymentOrder.objects.get(code=data["code"])
     assert order.client_id == app.client_id and order.source == "api" and order.payer is None

@@ -22,7 +22,9 @@ def _payment(trade_no: str) -> Payment:
     if not getattr(settings, "SIMULATORS_ENABLED", False):
         raise Http404("simulators disabled")
     payment = (
-        Payment.objects.select_related("order", "order__org_unit").filter(trade_no=trade_no).first()
+        Payment.objects.select_related("order", "order__org_unit", "order__org_unit__parent")
+        .filter(trade_no=trade_no)
+        .first()
     )
     if payment is None:
         raise Http404("no such payment")
