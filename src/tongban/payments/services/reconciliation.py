@@ -116,43 +116,105 @@ def _sorted_by_trade_no(queryset, field: str = "trade_no"):
     return queryset.order_by(field, "pk")  # SQLite compares text as bytes (UTF-8 = code points)
 
 
+# Columns written per item (everything else keeps its default: not resolved yet).
+_COLUMNS = (
+    "run_id",
+    "org_unit_id",
+    "kind",
+    "status",
+    "record_type",
+    "trade_no",
+    "payment_code",
+    "payment_id",
+    "refund_id",
+    "line_id",
+    "platform_amount",
+    "channel_amount",
+    "fee",
+    "resolution_note",
+    "resolved_by_name",
+)
+
+
+def _item(kind, **fields) -> dict:
+    return {
+        "org_unit_id": None,
+        "record_type": "PAY",
+        "trade_no": "",
+        "payment_code": "",
+        "payment_id": None,
+        "refund_id": None,
+        "line_id": None,
+        "platform_amount": None,
+        "channel_amount": None,
+        "fee": 0,
+        **fields,
+        "kind": kind,
+    }
+
+
 class _Writer:
-    """Buffers items and inserts them in batches; counts outcomes."""
+    """Buffers items and inserts them in batches with one parameterised INSERT (a million
+    model instances would cost more than the matching); counts outcomes."""
 
     def __init__(self, run: ReconciliationRun):
         self.run = run
-        self.buffer: list[ReconciliationItem] = []
+        self.buffer: list[tuple] = []
         self.counts: Counter = Counter()
-        self.orphans: list[ReconciliationItem] = []  # org unit still to find
+        self.orphans: list[dict] = []  # org unit still to find
+        table = connection.ops.quote_name(ReconciliationItem._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(column) for column in _COLUMNS)
+        placeholders = ", ".join(["%s"] * len(_COLUMNS))
+        # identifiers come from the model and are quoted; every value is a parameter
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
-    def add(self, item: ReconciliationItem, *, orphan: bool = False) -> None:
-        item.run = self.run
-        item.status = ItemStatus.MATCHED if item.kind == Kind.MATCHED else ItemStatus.OPEN
-        self.counts[item.kind] += 1
+    def _row(self, item: dict) -> tuple:
+        status = ItemStatus.MATCHED if item["kind"] == Kind.MATCHED else ItemStatus.OPEN
+        return (
+            self.run.pk,
+            item["org_unit_id"],
+            str(item["kind"]),
+            str(status),
+            item["record_type"],
+            item["trade_no"],
+            item["payment_code"],
+            item["payment_id"],
+            item["refund_id"],
+            item["line_id"],
+            item["platform_amount"],
+            item["channel_amount"],
+            item["fee"],
+            "",
+            "",
+        )
+
+    def add(self, item: dict, *, orphan: bool = False) -> None:
+        self.counts[item["kind"]] += 1
         if orphan:
             self.orphans.append(item)
             return
-        self.buffer.append(item)
+        self.buffer.append(self._row(item))
         if len(self.buffer) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
-            ReconciliationItem.objects.bulk_create(self.buffer, batch_size=BATCH)
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.buffer)
             self.buffer = []
 
     def finish(self) -> None:
-        self.flush()
         if self.orphans:
             _assign_org_units(self.orphans)
-            ReconciliationItem.objects.bulk_create(self.orphans, batch_size=BATCH)
+            self.buffer.extend(self._row(item) for item in self.orphans)
             self.orphans = []
+        self.flush()
 
 
-def _assign_org_units(items: list[ReconciliationItem]) -> None:
+def _assign_org_units(items: list[dict]) -> None:
     """Lines no platform record explains: the department of the order with that payment
     code, else the region of the code's division, else none (superusers only)."""
-    codes = sorted({item.payment_code for item in items if item.payment_code})
+    codes = sorted({item["payment_code"] for item in items if item["payment_code"]})
     by_code: dict[str, int] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
@@ -167,7 +229,8 @@ def _assign_org_units(items: list[ReconciliationItem]) -> None:
         ).values_list("division_code", "pk")
     )
     for item in items:
-        item.org_unit_id = by_code.get(item.payment_code) or regions.get(item.payment_code[:6])
+        code = item["payment_code"]
+        item["org_unit_id"] = by_code.get(code) or regions.get(code[:6])
 
 
 def _match_payments(run, statement, start, end, writer: _Writer) -> None:
@@ -205,10 +268,9 @@ def _match_payments(run, statement, start, end, writer: _Writer) -> None:
         else:
             kind = Kind.MATCHED if channel_amount == platform_amount else Kind.AMOUNT_MISMATCH
             writer.add(
-                ReconciliationItem(
+                _item(
+                    kind,
                     org_unit_id=org_unit_id,
-                    kind=kind,
-                    record_type="PAY",
                     trade_no=trade_no,
                     payment_code=code,
                     payment_id=pay_pk,
@@ -224,11 +286,11 @@ def _match_payments(run, statement, start, end, writer: _Writer) -> None:
         pay = next(pay_iter, None)
 
 
-def _line_item(line, kind) -> ReconciliationItem:
+def _line_item(line, kind, record_type="PAY") -> dict:
     line_pk, trade_no, code, amount, fee = line
-    return ReconciliationItem(
-        kind=kind,
-        record_type="PAY",
+    return _item(
+        kind,
+        record_type=record_type,
         trade_no=trade_no,
         payment_code=code,
         line_id=line_pk,
@@ -237,12 +299,11 @@ def _line_item(line, kind) -> ReconciliationItem:
     )
 
 
-def _payment_item(pay, kind) -> ReconciliationItem:
+def _payment_item(pay, kind) -> dict:
     pay_pk, trade_no, amount, order_code, org_unit_id = pay
-    return ReconciliationItem(
+    return _item(
+        kind,
         org_unit_id=org_unit_id,
-        kind=kind,
-        record_type="PAY",
         trade_no=trade_no,
         payment_code=order_code,
         payment_id=pay_pk,
@@ -267,16 +328,14 @@ def _match_refunds(run, statement, start, end, writer: _Writer) -> None:
         line_pk, refund_no, code, channel_amount, fee = line
         found = refunds.get(refund_no)
         if found is None or found[2] != code:
-            item = _line_item(line, Kind.MISSING_AT_PLATFORM)
-            item.record_type = "REFUND"
-            writer.add(item, orphan=True)
+            writer.add(_line_item(line, Kind.MISSING_AT_PLATFORM, "REFUND"), orphan=True)
             continue
         del refunds[refund_no]
         refund_pk, platform_amount, _code, org_unit_id = found
         writer.add(
-            ReconciliationItem(
+            _item(
+                Kind.MATCHED if platform_amount == channel_amount else Kind.AMOUNT_MISMATCH,
                 org_unit_id=org_unit_id,
-                kind=Kind.MATCHED if platform_amount == channel_amount else Kind.AMOUNT_MISMATCH,
                 record_type="REFUND",
                 trade_no=refund_no,
                 payment_code=code,
@@ -289,9 +348,9 @@ def _match_refunds(run, statement, start, end, writer: _Writer) -> None:
         )
     for refund_no, (refund_pk, amount, code, org_unit_id) in refunds.items():
         writer.add(
-            ReconciliationItem(
+            _item(
+                Kind.MISSING_AT_CHANNEL,
                 org_unit_id=org_unit_id,
-                kind=Kind.MISSING_AT_CHANNEL,
                 record_type="REFUND",
                 trade_no=refund_no,
                 payment_code=code,
