@@ -56,7 +56,7 @@ from tongban.core.exceptions import DomainError, NotFound
 from tongban.core.masking import mask_id_number, mask_name
 from tongban.core.signing import canonical_json
 from tongban.payments.errors_receipts import ReceiptError, error
-from tongban.payments.models import Receipt, ReceiptVerificationFailure
+from tongban.payments.models import PaymentOrder, Receipt, ReceiptVerificationFailure
 from tongban.payments.services import finance_seals
 from tongban.payments.services.receipt_numbers import (
     amount_in_words,
@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 FORMAT = "tongban.payments.receipt/1"
 BEIJING = ZoneInfo("Asia/Shanghai")
 CURRENCY = "CNY"
-SUCCESS = "success"  # PaymentOrder.Status.SUCCESS
+SUCCESS = PaymentOrder.Status.SUCCESS
 DEFAULT_ITEM_NAME = "非税收入"
 VALID = "valid"
 PARTIALLY_REFUNDED = "partially_refunded"
@@ -151,12 +151,6 @@ def receipt_payload(receipt: Receipt) -> dict:
 
 
 # --- issuing ----------------------------------------------------------------------------------
-def _order_model():
-    from tongban.payments.models import PaymentOrder
-
-    return PaymentOrder
-
-
 def issue_receipt(order, *, actor):
     """Issue the signed receipt of a successfully paid order (idempotent: an order has at
     most one receipt). Called from ``transaction.on_commit`` after the order succeeds.
@@ -167,8 +161,7 @@ def issue_receipt(order, *, actor):
     try:
         with transaction.atomic():
             locked = (
-                _order_model()
-                .objects.select_for_update(of=("self",))
+                PaymentOrder.objects.select_for_update(of=("self",))
                 .select_related("org_unit__parent")
                 .get(pk=order.pk)
             )
@@ -238,14 +231,13 @@ def issue_missing_receipts(*, actor=None, limit: int = 500) -> int:
     """Issue the receipts of succeeded orders that have none (a failed on-commit hook, a
     restart between the commit and the hook). Returns how many were issued."""
     orders = (
-        _order_model()
-        .objects.filter(status=SUCCESS, receipt__isnull=True)
+        PaymentOrder.objects.filter(status=SUCCESS, receipt__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
     issued = 0
     for pk in list(orders):
-        order = _order_model()(pk=pk)
+        order = PaymentOrder(pk=pk)
         try:
             issue_receipt(order, actor=actor)
         except DomainError as exc:  # e.g. a setting to fix: keep going, log it
