@@ -152,6 +152,20 @@ def appointments_of(user) -> QuerySet[Appointment]:
     )
 
 
+def own_case_for_item(user, number: str, item: ServiceItem):
+    """The user's own numbered case of ``item`` (to link a booking to it), else None."""
+    from tongban.cases.selectors import cases_of_applicant
+
+    if not number:
+        return None
+    return (
+        cases_of_applicant(user)
+        .filter(number=number, item_version__item=item)
+        .exclude(number="")
+        .first()
+    )
+
+
 def access_own_appointment(user, code: str) -> Appointment:
     appointment = appointments_of(user).filter(code=code).first() if code else None
     if appointment is None:

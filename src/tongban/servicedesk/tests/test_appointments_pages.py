@@ -135,3 +135,28 @@ def test_tomorrows_visit_is_reminded_on_the_list(client, citizen, hall, market_w
     client.force_login(citizen)
     page = client.get(reverse("servicedesk_appointments:appointment_list")).content.decode()
     assert f'id="reminder-{appointment.code}"' in page and "提醒" in page
+
+
+def test_booking_from_the_case_page_links_the_booking_to_the_case(
+    client, citizen, outsider, gz_market_dept, slot, market_item
+):
+    from tongban.testing.factories_cases import submitted_case
+    from tongban.testing.factories_catalog import ImplementationFactory
+
+    implementation = ImplementationFactory(item=market_item, org_unit=gz_market_dept)
+    case = submitted_case(implementation, citizen)
+    client.force_login(citizen)
+    case_page = client.get(reverse("my_cases:detail", args=[case.number])).content.decode()
+    link = f"{book_url(market_item)}?case={case.number}"
+    assert link in case_page
+
+    assert case.number in client.get(link).content.decode()
+    client.post(book_url(market_item), {"slot": slot.pk, "case": case.number})
+    appointment = Appointment.objects.get(user=citizen)
+    assert appointment.case == case
+
+    # someone else's case number is ignored, never linked
+    client.force_login(outsider)
+    other_slot = make_slot(slot.hall, day=slot.date + timedelta(days=1))
+    client.post(book_url(market_item), {"slot": other_slot.pk, "case": case.number})
+    assert Appointment.objects.get(user=outsider).case is None

@@ -73,12 +73,14 @@ def appointment_book(request, item_key: str):
     hall = next((h for h in halls if h.code == code), None)
     if hall is None and len(halls) == 1:
         hall = halls[0]
+    case_number = (request.POST.get("case") or request.GET.get("case") or "")[:64]
+    case = selectors.own_case_for_item(request.user, case_number, item)
     error = None
     status = 200
     if request.method == "POST":
         try:
             appointment = booking.book_appointment(
-                actor=request.user, slot_id=request.POST.get("slot") or 0, item=item
+                actor=request.user, slot_id=request.POST.get("slot") or 0, item=item, case=case
             )
         except DomainError as exc:
             error, status = exc, exc.status
@@ -91,6 +93,7 @@ def appointment_book(request, item_key: str):
         slots = selectors.open_slots(hall, item)
     context = {
         "item": item,
+        "case": case,
         "halls": halls,
         "hall": hall,
         "days": _slot_days(slots),
