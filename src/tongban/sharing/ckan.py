@@ -231,7 +231,7 @@ def resource_dict(call: Call, dataset: OpenDataset, version, position: int) -> d
 
 def package_dict(call: Call, dataset: OpenDataset) -> dict:
     resource = dataset.resource
-    versions = list(datasets.accepted_versions(resource))
+    versions = opendata.versions_of(dataset)
     current = next((v for v in versions if v.is_current), None)
     versions.sort(key=lambda v: (not v.is_current, -v.number))
     resources = [resource_dict(call, dataset, v, i) for i, v in enumerate(versions)]
@@ -397,7 +397,8 @@ def package_search(call: Call):
         queryset = _apply_terms(queryset, _fq_terms(str(extra)))
     queryset = queryset.order_by(SORTS[first_sort], "pk").distinct()
     count = queryset.count()
-    results = [package_dict(call, dataset) for dataset in queryset[start : start + rows]]
+    page = opendata.with_details(queryset[start : start + rows])
+    results = [package_dict(call, dataset) for dataset in page]
     return {"count": count, "sort": sort, "results": results, "facets": {}, "search_facets": {}}
 
 
@@ -433,7 +434,9 @@ def organization_show(call: Call):
     served = opendata.served_datasets().filter(resource__provider=unit)
     result = org_dict(unit, package_count=served.count())
     if call.boolean("include_datasets", False):
-        result["packages"] = [package_dict(call, dataset) for dataset in served[:1000]]
+        result["packages"] = [
+            package_dict(call, dataset) for dataset in opendata.with_details(served[:1000])
+        ]
     return result
 
 

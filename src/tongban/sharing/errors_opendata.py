@@ -33,6 +33,7 @@ class OpenDataError(StrEnum):
     UNKNOWN_FILTER = "unknown_filter"
     INVALID_FILTER_VALUE = "invalid_filter_value"
     UNSUPPORTED_FORMAT = "unsupported_format"
+    TOO_MANY_ROWS_FOR_XLSX = "too_many_rows_for_xlsx"
     # publishing
     RESOURCE_NOT_FOUND = "resource_not_found"
     RESOURCE_NOT_PUBLISHED = "resource_not_published"
@@ -70,6 +71,7 @@ MESSAGES = {
     OpenDataError.UNKNOWN_FILTER: _("筛选条件中有不存在或未开放的字段"),
     OpenDataError.INVALID_FILTER_VALUE: _("筛选条件的值与字段类型不符"),
     OpenDataError.UNSUPPORTED_FORMAT: _("只支持下载 CSV、JSON、XLSX 格式"),
+    OpenDataError.TOO_MANY_ROWS_FOR_XLSX: _("该版本行数超过 XLSX 工作表的上限，请下载 CSV 或 JSON"),
     OpenDataError.RESOURCE_NOT_FOUND: _("未找到该资源，或您无权操作"),
     OpenDataError.RESOURCE_NOT_PUBLISHED: _("资源尚未在目录中发布或已停用，不能开放"),
     OpenDataError.OPEN_TYPE_CLOSED: _("该资源的开放类型为“不予开放”，不能开放"),

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
@@ -71,9 +71,11 @@ def _personal_item_message(resource: Resource) -> str:
 
 def open_columns(resource: Resource, version: DatasetVersion | None = None) -> list[dict]:
     """The public columns of ``version`` (default: current) that the portal serves."""
-    public = set(
-        resource.items.filter(sensitivity=DataItem.Sensitivity.PUBLIC).values_list("key", flat=True)
-    )
+    public = {
+        item.key
+        for item in resource.items.all()  # prefetched by ``with_details``
+        if item.sensitivity == DataItem.Sensitivity.PUBLIC
+    }
     version = version or datasets.current_version(resource)
     if version is None:
         return []
@@ -253,6 +255,30 @@ def served_datasets():
         .exclude(resource_id__in=blocked)
         .select_related("resource__provider__parent")
     )
+
+
+def with_details(queryset):
+    """Prefetch what a dataset's description needs (items, accepted versions) so listing N
+    datasets costs a fixed number of queries."""
+    return queryset.prefetch_related(
+        "resource__items",
+        Prefetch(
+            "resource__dataset_versions",
+            queryset=DatasetVersion.objects.filter(status=DatasetVersion.Status.ACCEPTED).order_by(
+                "-number"
+            ),
+            to_attr="accepted_versions",
+        ),
+    )
+
+
+def versions_of(dataset: OpenDataset) -> list[DatasetVersion]:
+    """Accepted versions, newest first (prefetched when the dataset came from
+    ``with_details``)."""
+    resource = dataset.resource
+    if hasattr(resource, "accepted_versions"):
+        return list(resource.accepted_versions)
+    return list(datasets.accepted_versions(resource))
 
 
 def servable_dataset(name_or_id: str) -> OpenDataset:

@@ -222,3 +222,18 @@ def test_datastore_search_q_finds_chinese_text(client, dataset):
     version = datasets.current_version(dataset.resource)
     _r, body = call(client, "datastore_search", resource_id=str(version.uuid), q="测试药店12")
     assert [r["name"] for r in body["result"]["records"]] == ["测试药店12"]
+
+
+def test_package_search_costs_a_fixed_number_of_queries(
+    client, gz_market_dept, dept_admin, django_assert_max_num_queries
+):
+    for n in range(1, 4):
+        published_dataset(gz_market_dept, dept_admin, rows=1, code=f"440100-YD-00{n}")
+    with django_assert_max_num_queries(8):
+        _r, body = call(client, "package_search", rows=10)
+    assert body["result"]["count"] == 3
+    for n in range(4, 8):
+        published_dataset(gz_market_dept, dept_admin, rows=1, code=f"440100-YD-00{n}")
+    with django_assert_max_num_queries(8):
+        _r, body = call(client, "package_search", rows=10)
+    assert len(body["result"]["results"]) == 7

@@ -195,3 +195,24 @@ def test_stale_running_job_is_failed_and_cleaned(resource, dept_admin):
     job.refresh_from_db()
     assert job.status == "failed" and job.error_code == "import_interrupted"
     assert DatasetVersion.objects.get(pk=version.pk).status == "discarded"
+
+
+def test_a_crash_mid_import_leaves_the_current_version(resource, dept_admin, monkeypatch):
+    run_import(resource, dept_admin, csv_bytes(pharmacy_rows(2)))
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    real_check = imports.check_row
+    calls = {"n": 0}
+
+    def failing_check(*args):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk went away")
+        return real_check(*args)
+
+    monkeypatch.setattr(imports, "check_row", failing_check)
+    job = run_import(resource, dept_admin, csv_bytes(pharmacy_rows(8)))
+    assert job.status == ImportJob.Status.FAILED and job.error_code == "import_failed"
+    current = datasets.current_version(resource)
+    assert (current.number, current.row_count) == (1, 2)
+    assert DatasetRow.objects.filter(version__resource=resource).count() == 2
+    assert AuditEvent.objects.filter(event_type="sharing.dataset_import_failed").count() == 1

@@ -244,3 +244,12 @@ def test_negative_list_page(client, resource, operator, dept_admin):
     assert "涉及国家安全" in client.get("/opendata/manage/negative-list/").content.decode()
     client.post("/opendata/manage/negative-list/", {"code": resource.code, "action": "remove"})
     assert not NegativeListEntry.objects.exists()
+
+
+def test_xlsx_is_refused_beyond_the_sheet_limit(client, dataset, monkeypatch):
+    from tongban.sharing.views import opendata_downloads
+
+    monkeypatch.setattr(opendata_downloads, "XLSX_MAX_ROWS", 5)
+    response = client.get(f"/opendata/datasets/{dataset.name}/download/1.xlsx")
+    assert response.status_code == 400 and "CSV" in response.content.decode()
+    assert not DatasetUsage.objects.filter(kind="download").exists()

@@ -20,6 +20,9 @@ FORMATS = {
 }
 
 
+XLSX_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, one is the header
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -76,6 +79,8 @@ def download_response(version, columns, fmt: str, *, basename: str):
     if fmt not in FORMATS:
         raise error(OpenDataError.UNSUPPORTED_FORMAT, field="format")
     filename = f"{basename}.{fmt}"
+    if fmt == "xlsx" and version.row_count > XLSX_MAX_ROWS:
+        raise error(OpenDataError.TOO_MANY_ROWS_FOR_XLSX, field="format")
     if fmt == "xlsx":
         return FileResponse(
             _xlsx_file(version, columns),
