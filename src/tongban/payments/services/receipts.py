@@ -31,8 +31,10 @@ verification page and API: a wrong 校验码 answers exactly like a missing rece
 are counted in the database, so every worker process shares the count).
 
 ``receipts_of(user)`` / ``access_receipt(user, code, number)`` — "我的票据": receipts whose order
-the user paid, plus receipts of orders without an account whose payer ID number is the user's
-verified (real-name L2+) ID number. Anyone else's receipt is a 404.
+the user paid, receipts of orders without an account whose payer ID number is the user's
+verified (real-name L2+) ID number, and receipts whose payer is a company (USCC) the user may
+pay for (its legal representative, or an active agent with the scope "缴费"). Anyone else's
+receipt is a 404.
 """
 
 from __future__ import annotations
@@ -434,11 +436,27 @@ def receipts_of(user):
     id_number = (getattr(user, "id_number", "") or "").strip().upper()
     if id_number and (getattr(user, "realname_level", 0) or 0) >= REALNAME_LEVEL_FOR_ID_MATCH:
         condition |= Q(payer__isnull=True, payer_id_number=id_number)
+    company_codes = _company_codes(user)
+    if company_codes:
+        condition |= Q(payer_id_number__in=company_codes)
     return (
         Receipt.objects.filter(condition)
         .select_related("org_unit__parent", "finance_seal")
         .order_by("-issued_at", "-pk")
     )
+
+
+def _company_codes(user) -> list[str]:
+    """USCCs of the companies ``user`` may pay for (legal representative, or agent with the
+    scope "pay")."""
+    from tongban.identity.models import AgentScope
+    from tongban.identity.services import companies
+
+    return [
+        company.uscc
+        for company in companies.companies_for(user)
+        if companies.acting_for(user, company, AgentScope.PAY)
+    ]
 
 
 def access_receipt(user, code: str, number: str) -> Receipt:

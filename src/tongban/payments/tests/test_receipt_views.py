@@ -217,3 +217,46 @@ def test_list_page_query_count_does_not_grow_with_receipts(
         issue(PaidOrderFactory(org_unit=gz_market_dept, payer=citizen))
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).content.decode().count("data-receipt=") == 5
+
+
+def test_company_receipts_for_its_legal_rep_and_agents_who_may_pay(
+    gz_market_dept, citizen, outsider
+):
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from tongban.core.codes import generate_uscc
+    from tongban.identity.models import AgentAuthorisation, CompanyAccount
+
+    company = CompanyAccount.objects.create(
+        uscc=generate_uscc(division_code="440106", rng=random.Random(7)),
+        name="广州市天河区张三餐饮店",
+        entity_type="个体工商户",
+        legal_rep=citizen,
+    )
+    receipt = issue(
+        PaidOrderFactory(
+            org_unit=gz_market_dept,
+            payer=None,
+            payer_name=company.name,
+            payer_id_number=company.uscc,
+        )
+    )
+    marker = f'data-receipt="{receipt.code}{receipt.number}"'
+    url = reverse("payments_receipts:receipt_list")
+    assert marker in client_for(citizen).get(url).content.decode()
+    grant = AgentAuthorisation.objects.create(
+        company=company,
+        agent=outsider,
+        scopes=["apply"],
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        created_by=citizen,
+    )
+    assert marker not in client_for(outsider).get(url).content.decode()
+    assert client_for(outsider).get(detail_url(receipt)).status_code == 404
+    grant.scopes = ["apply", "pay"]
+    grant.save(update_fields=["scopes"])
+    assert marker in client_for(outsider).get(url).content.decode()
+    assert client_for(outsider).get(detail_url(receipt)).status_code == 200
