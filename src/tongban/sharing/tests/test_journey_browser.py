@@ -21,7 +21,7 @@ from tongban.identity.models import User
 from tongban.registries.services import ensure_demo_people
 from tongban.sharing.models import AccessLogEntry
 from tongban.sharing.services import access_log, catalogue
-from tongban.testing.browser import CHROMIUM_ARGS, PHONE  # noqa: F401
+from tongban.testing.browser import PHONE
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
