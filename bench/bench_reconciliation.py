@@ -1,9 +1,9 @@
 """Reconciling a channel's statement ÷ a plain SQL join of the same rows (the cost of our logic).
 
-    .venv/bin/python bench/bench_reconciliation.py [--rows 100000] [--database-url URL]
+    .venv/bin/python bench/bench_reconciliation.py [--rows 50000] [--database-url URL]
     .venv/bin/python bench/bench_reconciliation.py --rows 1000000     # the issue's size
 
-Default: 100 000 statement rows (about a minute on a laptop with set-up); ``--rows 1000000``
+Default: 50 000 statement rows (well under a minute with set-up); ``--rows 1000000``
 runs the issue's million (set-up then takes several minutes and ~1 GB of disk for SQLite).
 
 Set-up (not timed): one department, ``rows`` paid orders with one successful WeChat payment
@@ -200,7 +200,7 @@ def plain_join(statement, day) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="statement rows (default 100000)")
+    parser.add_argument("--rows", type=int, default=50_000, help="statement rows (default 50000)")
     parser.add_argument(
         "--database-url",
         default=None,
