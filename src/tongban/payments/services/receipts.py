@@ -226,7 +226,29 @@ def _issue(order, *, actor) -> Receipt:
             "data_sm3": sm3.hexdigest(receipt.signed_data),
         },
     )
+    _notify_payer(receipt)
     return receipt
+
+
+def _notify_payer(receipt: Receipt) -> None:
+    """An SMS to the paying account's mobile (sent after the commit; none without a mobile)."""
+    mobile = (getattr(receipt.payer, "mobile", "") or "").strip() if receipt.payer else ""
+    if not mobile:
+        return
+    from tongban.identity.sms import send_sms
+
+    text = _(
+        "【通办】您缴纳的%(item)s ¥%(amount)s 已开具财政电子票据（票据号码 %(number)s），"
+        "可在“我的票据”中查看和下载。"
+    ) % {
+        "item": receipt.items[0]["name"] if receipt.items else DEFAULT_ITEM_NAME,
+        "amount": yuan(receipt.amount),
+        "number": receipt.number,
+    }
+    try:
+        send_sms(mobile, text, purpose="receipt_issued")
+    except DomainError:  # no SMS service configured: the receipt is in 我的票据 anyway
+        logger.warning("receipt %s issued; SMS service unavailable", receipt.full_number)
 
 
 def issue_missing_receipts(*, actor=None, limit: int = 500) -> int:

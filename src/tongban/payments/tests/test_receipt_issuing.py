@@ -174,3 +174,15 @@ def test_an_expired_finance_seal_is_replaced_and_old_receipts_still_verify(order
     assert new_receipt.finance_seal.esid.endswith("9002")
     old_receipt.refresh_from_db()
     assert receipts.verify_receipt(old_receipt).valid
+
+
+def test_the_paying_account_gets_an_sms(order, gz_market_dept):
+    from tongban.identity.models import SmsMessage
+
+    receipt = issue(order)
+    message = SmsMessage.objects.get(purpose="receipt_issued")
+    assert message.mobile == "13800138000"
+    assert receipt.number in message.text and "¥60.00" in message.text
+    assert "我的票据" in message.text
+    issue(PaidOrderFactory(org_unit=gz_market_dept))  # no account on the order: no SMS
+    assert SmsMessage.objects.filter(purpose="receipt_issued").count() == 1
