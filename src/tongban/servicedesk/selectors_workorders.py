@@ -18,7 +18,7 @@ from tongban.servicedesk.errors_workorders import WorkOrderError, error
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.permissions_workorders import SERVICEDESK_DISPATCH_WORK_ORDER
 
-_RELATED = ("hotline_unit", "org_unit", "suggested_unit", "master")
+_RELATED = ("hotline_unit", "org_unit__parent", "suggested_unit__parent", "master")
 
 HOTLINE_FILTERS = {
     "todo": Q(status=WorkOrder.Status.ACCEPTED),

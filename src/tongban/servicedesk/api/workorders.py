@@ -377,16 +377,14 @@ def call_back_work_order(request, number: str, payload: NoteIn):
 # --- departments --------------------------------------------------------------------------------
 @router.get(
     "/department/work-orders",
-    response={200: list[StaffWorkOrderOut], 401: ErrorOut, 403: ErrorOut},
+    response={200: list[WorkOrderOut], 401: ErrorOut, 403: ErrorOut},
     operation_id="servicedesk_list_department_work_orders",
     summary="派给本部门的工单",
 )
 @require_perm(SERVICEDESK_HANDLE_WORK_ORDER)
 @paginate(PageNumberPagination, page_size=50)
 def list_department_work_orders(request, open_only: bool = False):
-    return [
-        _out(o, staff=True) for o in selectors.department_orders(request.user, open_only=open_only)
-    ]
+    return [_out(o) for o in selectors.department_orders(request.user, open_only=open_only)]
 
 
 @router.get(

@@ -6,8 +6,10 @@ A new order is a duplicate of an open *master* order when
   order names a county, else the same city;
 * the master was accepted within ``settings.WORKORDER_DUPLICATE_DAYS`` days and is still
   open (accepted, dispatched or replied) and is not itself a duplicate;
-* the Jaccard similarity of their terms (jieba words of title, content and place, two
-  characters or more) reaches ``settings.WORKORDER_DUPLICATE_PERCENT``.
+* their similarity reaches ``settings.WORKORDER_DUPLICATE_PERCENT``: the Jaccard index of
+  the jieba words (two characters or more) of title and content, plus ``PLACE_BONUS`` when
+  the places named overlap by half or more. (The place alone never makes a duplicate: two
+  different problems at one address are two orders.)
 
 Consultations (咨询) are never linked: each caller's question is answered to them.
 The best-scoring master wins; ties go to the oldest order. When the master is concluded,
@@ -26,14 +28,31 @@ from tongban.servicedesk.models import WorkOrder
 
 MIN_TERM_LENGTH = 2
 CANDIDATE_LIMIT = 500
+PLACE_BONUS = 0.1
+PLACE_PREFIX = "@"
 
 
 def order_terms(title: str, content: str, location: str = "") -> list[str]:
-    """Sorted distinct terms of an order's text (the catalogue's jieba tokenizer)."""
+    """Sorted distinct terms of an order's text (the catalogue's jieba tokenizer), then the
+    terms of its place, each prefixed with ``PLACE_PREFIX``."""
     from tongban.catalog.search import terms
 
-    words = terms(f"{title} {content} {location}")
-    return sorted(w for w in words if len(w) >= MIN_TERM_LENGTH)
+    def words(text):
+        return sorted(w for w in terms(text) if len(w) >= MIN_TERM_LENGTH)
+
+    return words(f"{title} {content}") + [PLACE_PREFIX + w for w in words(location)]
+
+
+def similarity(first, second) -> float:
+    """Text Jaccard plus the place bonus (see the module docstring)."""
+    text_a = [t for t in first if not t.startswith(PLACE_PREFIX)]
+    text_b = [t for t in second if not t.startswith(PLACE_PREFIX)]
+    place_a = [t for t in first if t.startswith(PLACE_PREFIX)]
+    place_b = [t for t in second if t.startswith(PLACE_PREFIX)]
+    score = jaccard(text_a, text_b)
+    if place_a and place_b and jaccard(place_a, place_b) >= 0.5:
+        score += PLACE_BONUS
+    return score
 
 
 def jaccard(first, second) -> float:
@@ -69,7 +88,7 @@ def find_master(order: WorkOrder) -> tuple[WorkOrder, float] | None:
     best = None
     rows = candidates.order_by("accepted_at", "id").only("id", "terms", "accepted_at")
     for candidate in rows[:CANDIDATE_LIMIT]:
-        score = jaccard(order.terms, candidate.terms)
+        score = similarity(order.terms, candidate.terms)
         if score >= threshold and (best is None or score > best[1]):
             best = (candidate, score)
     return best

@@ -10,7 +10,7 @@ from tongban.core.exceptions import DomainError
 from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder, WorkOrderNotice
 from tongban.servicedesk.services import workorders as svc
-from tongban.servicedesk.services.duplicates import jaccard, order_terms
+from tongban.servicedesk.services.duplicates import jaccard, order_terms, similarity
 from tongban.servicedesk.tests import _workorder_setup as setup
 from tongban.servicedesk.tests._workorder_setup import file_complaint
 
@@ -97,5 +97,16 @@ def test_one_answer_concludes_every_linked_order(
 def test_jaccard_and_terms():
     assert jaccard([], ["a"]) == 0.0
     assert jaccard(["a", "b"], ["b", "c"]) == pytest.approx(1 / 3)
-    terms = order_terms("饭店油烟", "楼下饭店油烟扰民")
+    terms = order_terms("饭店油烟", "楼下饭店油烟扰民", "体育西路")
     assert "饭店" in terms and "油烟" in terms and all(len(t) >= 2 for t in terms)
+    assert "@体育" in terms and "体育" not in terms
+
+
+def test_the_same_place_alone_does_not_make_a_duplicate():
+    lamp = order_terms("路灯不亮", "路灯坏了好几天", "天河区体育西路 1 号")
+    manhole = order_terms("井盖缺失", "井盖丢了很危险", "天河区体育西路 1 号")
+    assert similarity(lamp, manhole) < 0.5
+    fumes = order_terms("饭店油烟噪音扰民", "楼下饭店每天晚上油烟和噪音扰民，严重影响休息")
+    same_place = order_terms("油烟噪音扰民", "那家饭店晚上油烟噪音很大，扰民影响休息")
+    near = similarity(fumes + ["@体育", "@西路"], same_place + ["@体育", "@西路"])
+    assert near == pytest.approx(similarity(fumes, same_place) + 0.1)

@@ -151,3 +151,24 @@ def test_caller_entry_through_the_api(client, hotline_operator, guangzhou, gz_en
     )
     assert response.status_code == 201 and response.json()["channel"] == "hotline"
     assert response.json()["suggestions"][0]["code"] == gz_env_dept.code
+
+
+def test_department_list_query_count_does_not_grow(
+    client,
+    citizen,
+    hotline_operator,
+    gz_env_dept,
+    env_clerk,
+    django_assert_max_num_queries,
+    settings,
+):
+    settings.WORKORDER_RATE_LIMIT = 100
+    contents = ["路灯不亮", "井盖缺失", "河道垃圾", "工地夜间施工", "小区油烟"]
+    for n, content in enumerate(contents):
+        order = file_complaint(citizen, title=content, content=f"{content}，地点第{n}号")
+        if order.status == "accepted":
+            svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    client.force_login(env_clerk)
+    with django_assert_max_num_queries(8):
+        body = client.get(f"{API}/department/work-orders").json()
+    assert body["count"] >= 3

@@ -332,7 +332,7 @@ def _date_param(value, name):
 def _list_requests(request, fmt):
     params = request.GET
     city = _jurisdiction_division(params)
-    orders = WorkOrder.objects.select_related("org_unit", "master")
+    orders = WorkOrder.objects.select_related("org_unit__parent", "master")
     if city:
         orders = orders.filter(hotline_unit__code=city)
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
@@ -363,7 +363,7 @@ def _list_requests(request, fmt):
 @open311_view
 def request_detail(request, service_request_id, fmt):
     city = _jurisdiction_division(request.GET)
-    orders = WorkOrder.objects.select_related("org_unit", "master")
+    orders = WorkOrder.objects.select_related("org_unit__parent", "master")
     if city:
         orders = orders.filter(hotline_unit__code=city)
     order = orders.filter(number=service_request_id).first()
