@@ -90,23 +90,28 @@ def window_serves_q(window: Window) -> Q | None:
 
 
 def windows_serving(hall: Hall, item: ServiceItem | None = None, department: str = ""):
-    """Active windows of ``hall`` serving ``item`` (or the department category)."""
-    windows = list(hall.windows.filter(is_active=True).prefetch_related("items"))
+    """Active windows of ``hall`` serving ``item`` (or the department category). Uses the
+    hall's prefetched windows and items when there are (``with_windows``)."""
     department = item.department_name if item is not None else department
     serving = []
-    for window in windows:
-        if not window.departments and not window.items.all():
+    for window in hall.windows.all():
+        if not window.is_active:
+            continue
+        item_ids = {i.pk for i in window.items.all()}
+        if not window.departments and not item_ids:
             serving.append(window)  # 综合窗口
-        elif department in (window.departments or []) or (
-            item is not None and any(i.pk == item.pk for i in window.items.all())
-        ):
+        elif department in (window.departments or []) or (item is not None and item.pk in item_ids):
             serving.append(window)
     return serving
 
 
+def with_windows(halls: QuerySet[Hall]) -> QuerySet[Hall]:
+    return halls.prefetch_related("windows", "windows__items")
+
+
 def halls_for_item(item: ServiceItem) -> list[Hall]:
-    """Active halls with at least one window serving ``item``."""
-    halls = Hall.objects.filter(is_active=True).select_related("org_unit")
+    """Active halls with at least one window serving ``item`` (a fixed number of queries)."""
+    halls = with_windows(Hall.objects.filter(is_active=True).select_related("org_unit"))
     return [hall for hall in halls if windows_serving(hall, item)]
 
 

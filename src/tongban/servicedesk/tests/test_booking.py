@@ -280,3 +280,24 @@ def test_qr_payload_round_trip_and_forgery():
     assert booking.code_from_qr(forged) is None
     assert booking.code_from_qr("TBAPPT1.ABCDEFGH") is None
     assert booking.code_from_qr("") is None
+
+
+def test_periodic_tasks_are_registered_and_run(settings, citizen, slot, market_item):
+    from django.utils.module_loading import import_string
+
+    names = [
+        name for name in settings.PERIODIC_TASKS if name.startswith("tongban.servicedesk.tasks.")
+    ]
+    assert {name.rsplit(".", 1)[1] for name in names} >= {
+        "send_appointment_reminders",
+        "mark_missed_appointments",
+        "generate_hall_slots",
+    }
+    for name in names:
+        if name.rsplit(".", 1)[1] in {
+            "send_appointment_reminders",
+            "mark_missed_appointments",
+            "generate_hall_slots",
+        }:
+            result = import_string(name).enqueue().return_value
+            assert isinstance(result, dict) and all(isinstance(v, int) for v in result.values())

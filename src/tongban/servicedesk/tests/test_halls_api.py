@@ -4,6 +4,8 @@
 from datetime import time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tongban.servicedesk.models import Appointment, Slot, Ticket, Window
@@ -19,6 +21,7 @@ from tongban.servicedesk.tests.halls_support import (  # noqa: F401  (fixtures)
     slot,
     snapshot,
 )
+from tongban.testing.factories_catalog import make_published_item
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,32 @@ def test_display_api_shows_masked_names_only(
     assert board["current"]["number"] == "B001" and board["current"]["name"] == "张*"
     assert "张三" not in str(board) and appointment.code not in str(board)
     assert Appointment.objects.get().status == Appointment.Status.CHECKED_IN
+
+
+def test_list_endpoints_use_a_fixed_number_of_queries(
+    client, citizen, guangzhou, hall, market_window, market_item
+):
+    def add_hall_and_booking(n):
+        other = make_hall(guangzhou, code=f"extra-{n}", kiosk_key=f"extra-{n}")
+        Window.objects.create(hall=other, number="01", name="市场", departments=["市场监督管理局"])
+        extra_slot = Slot.objects.create(
+            hall=other,
+            date=timezone.localdate() + timedelta(days=2 + n),
+            start_time=time(9),
+            end_time=time(10),
+            capacity=2,
+        )
+        item = make_published_item(department_name="市场监督管理局")
+        booking.book_appointment(actor=citizen, slot_id=extra_slot.pk, item=item)
+
+    client.force_login(citizen)
+    counts = []
+    for n in range(3):
+        add_hall_and_booking(n)
+        with CaptureQueriesContext(connection) as halls_queries:
+            assert client.get(f"{API}/halls", {"item": market_item.key}).status_code == 200
+        with CaptureQueriesContext(connection) as bookings_queries:
+            listed = client.get(f"{API}/appointments").json()
+        assert listed["count"] == n + 1
+        counts.append((len(halls_queries), len(bookings_queries)))
+    assert counts[0] == counts[1] == counts[2], counts
