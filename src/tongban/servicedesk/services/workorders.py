@@ -19,7 +19,6 @@ due the day they are accepted), counted from the day of acceptance by ``core.cal
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from django.utils import timezone
 from tongban.core import audit
 from tongban.core.calendar import add_working_days
 from tongban.core.codes import divisions
+from tongban.core.codes.mobile import validate_mobile
 from tongban.core.middleware import current_client_ip
 from tongban.core.models import OrgUnit
 from tongban.core.permissions import SERVICEDESK_HANDLE_WORK_ORDER, has_perm_in
@@ -47,7 +47,6 @@ REASON_MAX = 500
 REPLY_MAX = 2000
 NOTE_MAX = 1000
 COMMENT_MAX = 500
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 S = WorkOrder.Status
 
 
@@ -203,8 +202,11 @@ def create_work_order(
     submitter = actor if _is_citizen(actor) and channel != WorkOrder.Channel.HOTLINE else None
     if not contact_mobile and submitter is not None:
         contact_mobile = submitter.mobile or ""  # the 12345 centre calls back on it
-    if contact_mobile and not MOBILE_RE.match(contact_mobile):
-        raise error(E.INVALID_MOBILE, field="contact_mobile")
+    if contact_mobile:
+        checked = validate_mobile(contact_mobile)
+        if not checked.valid:
+            raise error(E.INVALID_MOBILE, field="contact_mobile")
+        contact_mobile = checked.normalized
     if submitter is None and not contact_mobile:
         raise error(E.INVALID_MOBILE, field="contact_mobile")
     division_code = (division_code or "").strip() or settings.WORKORDER_DEFAULT_DIVISION
