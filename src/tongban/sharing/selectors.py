@@ -44,7 +44,7 @@ def search_resources(
     qs = Resource.objects.filter(
         Q(status=Resource.Status.PUBLISHED) | Q(provider__in=own)
     ).select_related("provider", "provider__parent")
-    for word in (q or "").split()[:8]:
+    for word in query_terms(q):
         qs = qs.filter(
             Q(name__icontains=word)
             | Q(summary__icontains=word)
@@ -60,6 +60,18 @@ def search_resources(
     if share_type:
         qs = qs.filter(share_type=share_type)
     return qs.distinct().order_by("classification", "code")
+
+
+def query_terms(q: str) -> list[str]:
+    """Search terms of a query: each space-separated part cut with the catalogue's jieba
+    tokenizer (``catalog.search.terms``: "人口信息" → 人口, 信息), every term must match."""
+    from tongban.catalog.search import terms
+
+    found: list[str] = []
+    for part in (q or "").split()[:8]:
+        cut = sorted(terms(part), key=len, reverse=True) or [part]
+        found.extend(t for t in cut if t not in found)
+    return found[:16]
 
 
 def providers_with_resources():

@@ -41,6 +41,11 @@ def test_staff_search_the_catalogue(client, registry_resources, mca_admin):
     body = response.json()
     assert body["count"] == 1 and body["items"][0]["code"] == POP_CODE
     assert body["items"][0]["items"][0]["key"] == "id_number"
+    # Chinese words are cut with jieba: "人口信息" finds "人口基础信息"
+    response = client.get("/api/v1/sharing/catalogue/resources", {"q": "人口信息"})
+    assert [r["code"] for r in response.json()["items"]] == [POP_CODE]
+    response = client.get("/api/v1/sharing/catalogue/resources", {"q": "广州 法定代表人"})
+    assert [r["code"] for r in response.json()["items"]] == ["440100-SJ-FR-0001"]
     response = client.get("/api/v1/sharing/catalogue/resources", {"share_type": "unconditional"})
     assert [r["code"] for r in response.json()["items"]] == ["440100-SJ-FR-0001"]
     assert client.get(f"/api/v1/sharing/catalogue/resources/{POP_CODE}").status_code == 200
