@@ -131,13 +131,21 @@ def _require_department(actor, order: WorkOrder) -> None:
         raise error(E.NOT_FOUND)
 
 
+def _actor_name(actor) -> str:
+    if isinstance(actor, str):
+        return actor
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "anonymous"
+    return getattr(actor, "name", "") or str(actor)
+
+
 def _event(order: WorkOrder, action: str, actor, from_status: str, note: str = "", unit=None):
     WorkOrderEvent.objects.create(
         order=order,
         action=action,
         from_status=from_status,
         to_status=order.status,
-        actor_name=actor if isinstance(actor, str) else (getattr(actor, "name", "") or str(actor)),
+        actor_name=_actor_name(actor),
         org_unit=unit,
         note=note,
     )

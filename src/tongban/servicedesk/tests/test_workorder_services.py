@@ -274,3 +274,15 @@ def test_create_contract_used_by_the_assistant(citizen, guangzhou):
     )
     assert order.channel == "chat" and order.title == COMPLAINT[:30]
     assert order.division_code == "440100" and order.submitter == citizen
+
+
+def test_anonymous_chat_handoff_needs_a_mobile(guangzhou):
+    common = {"actor": None, "kind": "consultation", "channel": "chat", "title": ""}
+    with pytest.raises(DomainError) as excinfo:
+        svc.create_work_order(content="怎么办理居住证？", **common)
+    assert excinfo.value.code == "invalid_mobile" and not WorkOrder.objects.exists()
+    order = svc.create_work_order(
+        content="怎么办理居住证？", contact_mobile="+86 137 0013 7000", **common
+    )
+    assert order.submitter is None and order.contact_mobile == "13700137000"
+    assert order.events.get().actor_name == "anonymous"
