@@ -305,6 +305,9 @@ PERIODIC_TASKS["tongban.payments.tasks_receipts.issue_missing_receipts"] = 600
 # gateway's access log (the citizen's 我的数据使用记录 finds entries by it). Empty: derived from
 # SECRET_KEY (then rotating SECRET_KEY hides earlier entries from citizens: set it in production).
 SHARING_SUBJECT_KEY = env_secret("TONGBAN_SHARING_SUBJECT_KEY")
+# Provider interfaces (resources backed by a provider's HTTP API) may be on private addresses
+# (the government extranet); turn off to allow only public hosts.
+SHARING_PROVIDER_API_ALLOW_PRIVATE = env_bool("TONGBAN_SHARING_PROVIDER_API_ALLOW_PRIVATE", True)
 PERIODIC_TASKS["tongban.sharing.tasks.escalate_overdue_share_requests"] = 3600
 
 # Open data (uploaded datasets, portal, CKAN-compatible API): the largest dataset file accepted

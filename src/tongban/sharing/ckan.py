@@ -376,9 +376,67 @@ def _find_org_or_none(value: str):
         return None
 
 
+FACET_FIELDS = ("organization", "tags", "groups", "res_format", "license_id")
+FIELD_TERM_RE = re.compile(r'^\+?\w+:("[^"]*"|\S+)$')
+
+
+def _split_q(q: str) -> tuple[str, str]:
+    """``q`` as (plain words, ``field:value`` terms)."""
+    try:
+        tokens = shlex.split(q)
+    except ValueError:
+        raise CkanError("Search Query Error", f"Invalid search query: {q}") from None
+    words = [t for t in tokens if not FIELD_TERM_RE.match(t) and t.upper() not in ("AND", "&&")]
+    terms = [
+        f'{t.partition(":")[0]}:"{t.partition(":")[2]}"' for t in tokens if FIELD_TERM_RE.match(t)
+    ]
+    return " ".join(words), " ".join(terms)
+
+
+def _facets(call: Call, queryset) -> tuple[dict, dict]:
+    requested = _json_param(call, "facet.field") or []
+    if not isinstance(requested, list):
+        raise CkanError("Validation Error", **{"facet.field": ["must be a list"]})
+    unknown = [f for f in requested if f not in FACET_FIELDS]
+    if unknown:
+        raise CkanError("Search Query Error", f"Unsupported facet field: {unknown[0]}")
+    limit = call.integer("facet.limit", 50, minimum=-1)
+    counts: dict[str, dict[str, int]] = {field: {} for field in requested}
+    titles: dict[str, dict[str, str]] = {field: {} for field in requested}
+    licence = getattr(settings, "TONGBAN_OPENDATA_LICENCE", "cc-by-4.0")
+    for dataset in queryset:
+        resource = dataset.resource
+        values = {
+            "organization": [(org_name(resource.provider), resource.provider.full_name)],
+            "tags": [(tag, tag) for tag in dataset.tags],
+            "groups": [(resource.topic, resource.topic)] if resource.topic else [],
+            "res_format": [("CSV", "CSV")],
+            "license_id": [(licence, licence)],
+        }
+        for field in requested:
+            for name, title in values[field]:
+                counts[field][name] = counts[field].get(name, 0) + 1
+                titles[field][name] = title
+    facets, search_facets = {}, {}
+    for field in requested:
+        ordered = sorted(counts[field].items(), key=lambda item: (-item[1], item[0]))
+        if limit >= 0:
+            ordered = ordered[:limit]
+        facets[field] = dict(ordered)
+        search_facets[field] = {
+            "title": field,
+            "items": [
+                {"name": name, "display_name": titles[field][name], "count": count}
+                for name, count in ordered
+            ],
+        }
+    return facets, search_facets
+
+
 def package_search(call: Call):
-    """Search datasets: ``q`` (words, or ``field:value``), ``fq`` (``organization:…``,
-    ``tags:…``, ``groups:…``, ``res_format:…``), ``rows`` (≤1000), ``start``, ``sort``."""
+    """Search datasets: ``q`` (words and/or ``field:value``), ``fq`` (``organization:…``,
+    ``tags:…``, ``groups:…``, ``res_format:…``, ``name:…``), ``rows`` (≤1000), ``start``,
+    ``sort``, ``facet.field`` (organization, tags, groups, res_format, license_id)."""
     rows = call.integer("rows", 10, maximum=1000)
     start = call.integer("start", 0)
     sort = " ".join(call.text("sort", "score desc, metadata_modified desc").split())
@@ -388,18 +446,27 @@ def package_search(call: Call):
     q = call.text("q").strip()
     queryset = opendata.served_datasets()
     if q and q != "*:*":
-        if re.fullmatch(r"(\+?\w+:(\"[^\"]*\"|\S+)\s*)+", q):
-            queryset = _apply_terms(queryset, _fq_terms(q))
-        else:
-            queryset = queryset & opendata.search_datasets(q=q)
+        words, terms = _split_q(q)
+        if words:
+            queryset = queryset & opendata.search_datasets(q=words)
+        queryset = _apply_terms(queryset, _fq_terms(terms))
     queryset = _apply_terms(queryset, _fq_terms(call.text("fq")))
     for extra in call.params.get("fq_list") or []:
         queryset = _apply_terms(queryset, _fq_terms(str(extra)))
     queryset = queryset.order_by(SORTS[first_sort], "pk").distinct()
     count = queryset.count()
+    facets, search_facets = (
+        _facets(call, queryset.all()) if call.params.get("facet.field") else ({}, {})
+    )
     page = opendata.with_details(queryset[start : start + rows])
     results = [package_dict(call, dataset) for dataset in page]
-    return {"count": count, "sort": sort, "results": results, "facets": {}, "search_facets": {}}
+    return {
+        "count": count,
+        "sort": sort,
+        "results": results,
+        "facets": facets,
+        "search_facets": search_facets,
+    }
 
 
 def _orgs_with_counts():

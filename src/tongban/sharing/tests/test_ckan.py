@@ -237,3 +237,29 @@ def test_package_search_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         _r, body = call(client, "package_search", rows=10)
     assert len(body["result"]["results"]) == 7
+
+
+def test_package_search_mixes_words_and_field_terms_and_counts_facets(
+    client, gz_market_dept, dept_admin
+):
+    first = published_dataset(gz_market_dept, dept_admin, rows=1)
+    published_dataset(
+        gz_market_dept,
+        dept_admin,
+        rows=1,
+        code="440100-YD-002",
+        name="养老机构名录",
+        topic="社会保障",
+    )
+    _r, body = call(client, "package_search", q="名录 groups:医疗卫生")
+    assert [p["name"] for p in body["result"]["results"]] == [first.name]
+
+    _r, body = call(client, "package_search", **{"facet.field": json.dumps(["groups", "tags"])})
+    result = body["result"]
+    assert result["facets"]["groups"] == {"医疗卫生": 1, "社会保障": 1}
+    assert result["facets"]["tags"] == {"医保": 2, "药店": 2}
+    items = result["search_facets"]["groups"]["items"]
+    assert {"name": "社会保障", "display_name": "社会保障", "count": 1} in items
+
+    response, body = call(client, "package_search", **{"facet.field": '["colour"]'})
+    assert response.status_code == 400 and body["error"]["__type"] == "Search Query Error"
