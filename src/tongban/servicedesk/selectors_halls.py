@@ -240,6 +240,11 @@ def display_board(hall: Hall, *, now: datetime | None = None, recent: int = 8) -
     }
 
 
+def slots_of_day(hall: Hall, day: date) -> QuerySet[Slot]:
+    """The hall's slots of ``day`` with their bookings (no personal data)."""
+    return Slot.objects.filter(hall=hall, date=day).select_related("window")
+
+
 # --- statistics -------------------------------------------------------------------------------
 @dataclass
 class DayStats:

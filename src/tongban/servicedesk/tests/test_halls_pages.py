@@ -246,3 +246,14 @@ def test_another_citys_admin_cannot_create_a_hall_in_guangzhou(
     )
     assert response.status_code == 400
     assert Hall.objects.count() == before
+
+
+def test_hall_page_lists_the_days_slots_without_personal_data(
+    client, clerk, citizen, slot, market_item
+):
+    booking.book_appointment(actor=citizen, slot_id=slot.pk, item=market_item)
+    client.force_login(clerk)
+    url = reverse("servicedesk_halls_workbench:hall_detail", args=[slot.hall.code])
+    body = client.get(url, {"day": slot.date.isoformat()}).content.decode()
+    assert 'id="day-slots"' in body and "1/2" in body
+    assert "张三" not in body and "张*" not in body

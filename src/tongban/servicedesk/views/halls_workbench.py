@@ -159,6 +159,7 @@ def _detail_context(request, hall, **forms_):
         "can_manage": can_manage,
         "can_call": can_call,
         "stats": selectors.hall_day_stats(hall, day),
+        "day_slots": selectors.slots_of_day(hall, day),
         "recent": selectors.hall_recent_stats(hall, last=timezone.localdate()),
         "day": day,
     }
