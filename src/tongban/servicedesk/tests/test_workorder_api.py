@@ -172,3 +172,26 @@ def test_department_list_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         body = client.get(f"{API}/department/work-orders").json()
     assert body["count"] >= 3
+
+
+def test_openapi_lists_the_work_order_operations(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+    assert {
+        "servicedesk_create_work_order",
+        "servicedesk_list_work_orders",
+        "servicedesk_get_work_order",
+        "servicedesk_rate_work_order",
+        "servicedesk_list_hotline_work_orders",
+        "servicedesk_create_caller_work_order",
+        "servicedesk_get_hotline_work_order",
+        "servicedesk_dispatch_work_order",
+        "servicedesk_supervise_work_order",
+        "servicedesk_conclude_work_order",
+        "servicedesk_call_back_work_order",
+        "servicedesk_list_department_work_orders",
+        "servicedesk_get_department_work_order",
+        "servicedesk_reply_work_order",
+        "servicedesk_return_work_order",
+    } <= ids
+    assert "/api/v1/servicedesk/hotline/work-orders/{number}/dispatch" in schema["paths"]
