@@ -28,6 +28,8 @@ from __future__ import annotations
 import logging
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from tongban.cases.models import Case
 from tongban.core.exceptions import DomainError
 
@@ -89,13 +91,14 @@ def on_case_status(case: Case, old_status: str, new_status: str, *, actor) -> No
         live = orders_for_case(case).exclude(status__in=["cancelled", "expired"])
         if not live.exists():
             open_case_order(case, actor=actor)
-        lifecycle.enter_awaiting_payment(case, actor=actor, reason="待缴费")
+        lifecycle.enter_awaiting_payment(case, actor=actor, reason=_("待缴费"))
     elif new_status in ENDED_UNPAID:
         from tongban.payments.models import PaymentOrder
         from tongban.payments.services.orders import cancel_order
 
         for order in orders_for_case(case).filter(status__in=PaymentOrder.PAYABLE):
-            cancel_order(order, actor="cases", reason=f"办件已结束（{case.get_status_display()}）")
+            reason = _("办件已结束（%(status)s）") % {"status": case.get_status_display()}
+            cancel_order(order, actor="cases", reason=reason)
 
 
 def on_order_status(order, old_status: str, new_status: str, *, actor) -> None:

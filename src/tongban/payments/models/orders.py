@@ -229,6 +229,7 @@ class CallbackRecord(models.Model):
         LATE_REFUNDED = "late_refunded", _("订单不能收款，自动退款")
         UNKNOWN_TRADE = "unknown_trade", _("未知交易")
         FORGED = "forged", _("签名无效")
+        MALFORMED = "malformed", _("内容无法解析")
 
     channel = models.CharField(max_length=16)
     event_id = models.CharField(max_length=64)

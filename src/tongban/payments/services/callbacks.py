@@ -35,6 +35,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.core import audit
 from tongban.core.crypto import sm3
@@ -58,19 +59,25 @@ def _body_text(body: bytes) -> str:
 
 
 def _record_unverified(channel: str, body: bytes, exc: DomainError) -> None:
+    """Keep the refused callback as evidence; a forged one is a security audit event."""
+    forged = exc.code == OrderError.INVALID_SIGNATURE
     event_id = "unverified-" + sm3.hexdigest(body)[:40]
     with transaction.atomic():
-        _record, created = CallbackRecord.objects.get_or_create(
+        record, created = CallbackRecord.objects.get_or_create(
             channel=channel[:16],
             event_id=event_id,
-            defaults={"body": _body_text(body), "signature_ok": False, "outcome": O.FORGED},
+            defaults={
+                "body": _body_text(body),
+                "signature_ok": not forged,
+                "outcome": O.FORGED if forged else O.MALFORMED,
+            },
         )
-        if exc.code == OrderError.INVALID_SIGNATURE:
+        if forged:
             audit.record(
                 "payments.callback_forged",
                 actor=ACTOR,
                 target_type="payments.callbackrecord",
-                target_id=str(_record.pk),
+                target_id=str(record.pk),
                 target_label=channel[:16],
                 data={"channel": channel[:16], "code": exc.code, "repeat": not created},
             )
@@ -246,9 +253,9 @@ def _refund_late(order: PaymentOrder, payment: Payment, reason: str) -> None:
     from tongban.payments.services import refunds
 
     texts = {
-        "already_paid": "订单已由另一笔支付缴清，重复支付自动退款",
-        "cancelled": "订单已取消后到账，自动退款",
-        "expired": "订单已过缴费期限后到账，自动退款",
+        "already_paid": _("订单已由另一笔支付缴清，重复支付自动退款"),
+        "cancelled": _("订单已取消后到账，自动退款"),
+        "expired": _("订单已过缴费期限后到账，自动退款"),
     }
     audit.record(
         "payments.late_payment_refunded",
@@ -257,7 +264,7 @@ def _refund_late(order: PaymentOrder, payment: Payment, reason: str) -> None:
         org_unit=order.org_unit,
         data={"trade_no": payment.trade_no, "amount": payment.amount, "reason": reason},
     )
-    refunds.record_automatic_refund(payment, reason=texts[reason])
+    refunds.record_automatic_refund(payment, reason=str(texts[reason]))
 
 
 def issue_receipt_safely(order_id: int) -> None:

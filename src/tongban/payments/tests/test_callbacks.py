@@ -127,6 +127,7 @@ def test_malformed_and_unknown(client, order, citizen):
     bad["amount"] = "60.00"
     response = post_callback(client, payment, bad)
     assert response.status_code == 400 and response.json()["code"] == "callback_malformed"
+    assert CallbackRecord.objects.get().outcome == "malformed"
     unknown = callback_payload(payment)
     unknown["out_trade_no"] = "TW0000"
     response = post_callback(client, payment, unknown)
