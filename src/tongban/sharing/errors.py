@@ -27,6 +27,7 @@ class SharingError(StrEnum):
     ITEM_DUPLICATE = "item_duplicate"
     LOOKUP_KEY_INVALID = "lookup_key_invalid"
     RELATED_CODE_UNKNOWN = "related_code_unknown"
+    API_URL_INVALID = "api_url_invalid"
     RESOURCE_NOT_PUBLISHED = "resource_not_published"
     ILLEGAL_RESOURCE_TRANSITION = "illegal_resource_transition"
     # consumer systems
@@ -81,6 +82,7 @@ MESSAGES = {
     E.ITEM_DUPLICATE: _("信息项标识重复"),
     E.LOOKUP_KEY_INVALID: _("查询关键字必须是本资源的信息项"),
     E.RELATED_CODE_UNKNOWN: _("关联资源代码不存在"),
+    E.API_URL_INVALID: _("以提供方接口为数据来源的资源须填写有效的接口地址（http:// 或 https://）"),
     E.RESOURCE_NOT_PUBLISHED: _("该资源尚未发布或已停用，不能申请"),
     E.ILLEGAL_RESOURCE_TRANSITION: _("资源当前状态不允许此操作"),
     E.SYSTEM_NAME_REQUIRED: _("请填写系统名称（不超过 100 字）"),

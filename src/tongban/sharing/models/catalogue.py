@@ -74,6 +74,8 @@ class Resource(models.Model):
     topic = models.CharField(_("主题"), max_length=64, blank=True)
     # The item a lookup (按关键字查询) is made by, e.g. ``id_number`` or ``uscc``.
     lookup_key = models.CharField(_("查询关键字信息项"), max_length=64, blank=True)
+    # backing == http_api: the provider's interface the gateway calls (GET, JSON).
+    api_url = models.URLField(_("提供方接口地址"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.core import audit, orgunits
+from tongban.core import audit, orgunits, webhooks
 from tongban.core import permissions as core_permissions
 from tongban.core.models import OrgUnit
 from tongban.sharing import permissions
 from tongban.sharing.errors import SharingError as E
 from tongban.sharing.errors import error
 from tongban.sharing.models import DataItem, Resource
+from tongban.sharing.services import sources
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,63}$")
 CLASSIFICATION_RE = re.compile(r"^\d(\d{2}(\d{3}\d*)?)?$")
@@ -110,6 +112,7 @@ def register_resource(
     related_codes=(),
     topic: str = "",
     lookup_key: str = "",
+    api_url: str = "",
     publish: bool = False,
 ) -> Resource:
     """Register a resource of ``provider`` with its data items (draft unless ``publish``)."""
@@ -129,6 +132,14 @@ def register_resource(
     _choice(backing, Resource.Backing, "backing")
     if share_type == Resource.ShareType.NONE and not (legal_basis or "").strip():
         raise error(E.LEGAL_BASIS_REQUIRED, field="legal_basis")
+    api_url = (api_url or "").strip()
+    if backing == Resource.Backing.HTTP_API:
+        if webhooks.validate_url(
+            api_url, require_https=settings.PRODUCTION, allow_private=sources.allow_private()
+        ):
+            raise error(E.API_URL_INVALID, field="api_url")
+    else:
+        api_url = ""
     specs = clean_items(items)
     if lookup_key and lookup_key not in {s.key for s in specs}:
         raise error(E.LOOKUP_KEY_INVALID, field="lookup_key")
@@ -157,6 +168,7 @@ def register_resource(
             status=Resource.Status.PUBLISHED if publish else Resource.Status.DRAFT,
             topic=topic or "",
             lookup_key=lookup_key or "",
+            api_url=api_url,
         )
         DataItem.objects.bulk_create(
             DataItem(

@@ -168,9 +168,12 @@ def _subjects(resource: Resource, rows, items) -> list[str]:
 
 def _serve(call: _Call, items, filters, *, limit, offset) -> GatewayResult:
     grant = call.grant
-    rows, total = sources.read_rows(
-        call.resource, filters=filters, division=grant.row_division, limit=limit, offset=offset
-    )
+    try:
+        rows, total = sources.read_rows(
+            call.resource, filters=filters, division=grant.row_division, limit=limit, offset=offset
+        )
+    except DomainError as exc:
+        raise call.refuse(exc.code) from None
     with transaction.atomic():
         # Under the chain's lock every append is serialised: the count is exact.
         audit._lock_chain(AccessLogEntry, access_log.CHAIN_LOCK_KEY)

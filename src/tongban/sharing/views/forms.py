@@ -204,6 +204,14 @@ class ResourceForm(forms.Form):
             (Resource.Backing.HTTP_API, Resource.Backing.HTTP_API.label),
         ],
     )
+    api_url = forms.CharField(
+        label=_("提供方接口地址"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            '数据来源为提供方接口时必填：网关以 GET ?信息项=值&limit=&offset= 调用，接口返回 {"count", "records"}'
+        ),
+    )
     lookup_key = forms.CharField(label=_("查询关键字信息项"), required=False, max_length=64)
     related_codes = forms.CharField(
         label=_("关联资源代码"), required=False, help_text=_("多个以逗号分隔")
