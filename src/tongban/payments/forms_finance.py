@@ -95,6 +95,7 @@ class DashboardForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=14,
+        initial=14,
         choices=[(7, "7"), (14, "14"), (30, "30"), (60, "60")],
     )
 

@@ -204,7 +204,7 @@ def dashboard(user, *, end: date | None = None, days: int = 14, org_unit_id=None
 def bar_chart_svg(board: Dashboard, *, title: str, paid_label: str, refunded_label: str) -> str:
     """Daily collected (blue) and refunded (orange) amounts as an accessible inline SVG
     (scales to the width of its container, no script, no external assets)."""
-    width, height, left, bottom, top = 640, 240, 56, 36, 16
+    width, height, left, bottom, top = 640, 300, 84, 52, 16
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = max(
         [row.paid_amount for row in board.days]
@@ -223,10 +223,10 @@ def bar_chart_svg(board: Dashboard, *, title: str, paid_label: str, refunded_lab
         y = top + plot_h * (1 - fraction)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="18" text-anchor="end">'
             f"{escape(yuan(int(peak * fraction)))}</text>"
         )
-    label_every = max(1, len(board.days) // 7)
+    label_every = max(1, -(-len(board.days) // 5))
     for index, row in enumerate(board.days):
         x = left + index * step + (step - 2 * bar) / 2
         for offset, amount, colour, label in (
@@ -241,14 +241,14 @@ def bar_chart_svg(board: Dashboard, *, title: str, paid_label: str, refunded_lab
             )
         if index % label_every == 0:
             parts.append(
-                f'<text x="{x + bar:.1f}" y="{height - bottom + 16}" font-size="11" '
+                f'<text x="{x + bar:.1f}" y="{height - bottom + 22}" font-size="18" '
                 f'text-anchor="middle">{row.day:%m-%d}</text>'
             )
     parts.append(
-        f'<rect x="{left}" y="{height - 14}" width="10" height="10" fill="#1f5fa8"/>'
-        f'<text x="{left + 14}" y="{height - 5}" font-size="11">{escape(paid_label)}</text>'
-        f'<rect x="{left + 110}" y="{height - 14}" width="10" height="10" fill="#d9822b"/>'
-        f'<text x="{left + 124}" y="{height - 5}" font-size="11">{escape(refunded_label)}</text>'
+        f'<rect x="{left}" y="{height - 18}" width="14" height="14" fill="#1f5fa8"/>'
+        f'<text x="{left + 20}" y="{height - 5}" font-size="18">{escape(paid_label)}</text>'
+        f'<rect x="{left + 120}" y="{height - 18}" width="14" height="14" fill="#d9822b"/>'
+        f'<text x="{left + 140}" y="{height - 5}" font-size="18">{escape(refunded_label)}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
