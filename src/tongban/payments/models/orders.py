@@ -130,7 +130,11 @@ class PaymentOrder(models.Model):
 
     @property
     def is_payable(self) -> bool:
-        return self.status in self.PAYABLE
+        """It can take a new payment: a payable status and its deadline not passed (the
+        periodic task may not have marked it expired yet)."""
+        from django.utils import timezone
+
+        return self.status in self.PAYABLE and self.expires_at > timezone.now()
 
     @property
     def amount_yuan(self) -> str:

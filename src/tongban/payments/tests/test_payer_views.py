@@ -123,3 +123,32 @@ def test_unknown_channel_is_an_error_message(client, order, citizen):
     response = client.post(f"/my/payments/{order.code}/", {"channel": "cash"})
     assert response.status_code == 400 and "不支持该支付渠道" in response.content.decode()
     assert not order.payments.exists()
+
+
+def test_order_past_its_deadline_offers_no_channel_before_the_task_runs(client, order, citizen):
+    from datetime import timedelta
+
+    PaymentOrder.objects.filter(pk=order.pk).update(
+        expires_at=order.created_at - timedelta(minutes=1)
+    )
+    client.force_login(citizen)
+    page = client.get(f"/my/payments/{order.code}/").content.decode()
+    assert 'name="channel"' not in page and 'id="order-expired"' in page
+    order.refresh_from_db()
+    assert order.status == S.CREATED
+
+
+def test_my_payments_query_count_does_not_grow_with_orders(
+    client, psb, citizen, django_assert_max_num_queries
+):
+    from tongban.payments.tests.orders_support import make_order
+
+    make_order(psb, citizen)
+    client.force_login(citizen)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/my/payments/")
+    for _ in range(5):
+        make_order(psb, citizen)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/my/payments/")
+    assert response.content.decode().count("data-code=") >= 6
