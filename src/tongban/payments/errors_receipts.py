@@ -14,6 +14,7 @@ from tongban.core.exceptions import ErrorCatalogue
 
 class ReceiptError(StrEnum):
     ORDER_NOT_PAID = "receipt_order_not_paid"
+    REFUND_NOT_REVERSIBLE = "receipt_refund_not_reversible"
     RECEIPT_NOT_FOUND = "receipt_not_found"
     INVALID_RECEIPT_CODE = "invalid_receipt_code"
     INVALID_RECEIPT_NUMBER = "invalid_receipt_number"
@@ -27,6 +28,7 @@ class ReceiptError(StrEnum):
 
 MESSAGES = {
     ReceiptError.ORDER_NOT_PAID: _("该缴款单尚未缴费成功，不能开具票据"),
+    ReceiptError.REFUND_NOT_REVERSIBLE: _("只有已开票支付的退款成功后才能开具红字票据"),
     ReceiptError.RECEIPT_NOT_FOUND: _("未找到与票据代码、票据号码和校验码相符的票据，请核对后重试"),
     ReceiptError.INVALID_RECEIPT_CODE: _("票据代码应为 8 位数字"),
     ReceiptError.INVALID_RECEIPT_NUMBER: _("票据号码应为 10 位数字"),
@@ -42,6 +44,7 @@ MESSAGES = {
 
 STATUS = {
     ReceiptError.ORDER_NOT_PAID: 409,
+    ReceiptError.REFUND_NOT_REVERSIBLE: 409,
     ReceiptError.RECEIPT_NOT_FOUND: 404,
     ReceiptError.VERIFY_RATE_LIMITED: 429,
     ReceiptError.NUMBERS_EXHAUSTED: 503,

@@ -97,6 +97,14 @@ def render_receipt_pdf(receipt) -> bytes:
         canvas.setFillColorRGB(*DARK_RED)
         canvas.setFont(font, 15)
         canvas.drawCentredString(width / 2, height - MARGIN - 24, title)
+        if receipt.is_reversal:
+            canvas.setFont(font, 11)
+            original = receipt.original
+            canvas.drawCentredString(
+                width / 2,
+                height - MARGIN - 50,
+                f"红字票据（冲红） 原票据：{original.code} {original.number}",
+            )
         canvas.setLineWidth(0.8)
         canvas.setStrokeColorRGB(*DARK_RED)
         canvas.line(width / 2 - 130, height - MARGIN - 31, width / 2 + 130, height - MARGIN - 31)
@@ -157,10 +165,10 @@ def render_receipt_pdf(receipt) -> bytes:
     canvas.line(left, bottom, right, bottom)
     canvas.setFont(font, 10)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawString(
-        left, bottom - 16, f"金额合计（大写）：人民币{amount_in_words(receipt.amount)}"
-    )
-    canvas.drawRightString(right - 6, bottom - 16, f"（小写）¥{yuan(receipt.amount)}")
+    sign = -1 if receipt.is_reversal else 1
+    words = ("负" if sign < 0 else "") + amount_in_words(receipt.amount)
+    canvas.drawString(left, bottom - 16, f"金额合计（大写）：人民币{words}")
+    canvas.drawRightString(right - 6, bottom - 16, f"（小写）¥{yuan(sign * receipt.amount)}")
     canvas.line(left, bottom - 24, right, bottom - 24)
     canvas.setFont(font, 10)
     payee_y = bottom - 64

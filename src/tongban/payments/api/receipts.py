@@ -51,6 +51,10 @@ class ReceiptVerificationOut(Schema):
     code: str = Field(..., description="票据代码 (8 digits)")
     number: str = Field(..., description="票据号码 (10 digits)")
     check_code: str = Field(..., description="校验码: first 6 hex of SM3(signed data)")
+    kind: str = Field(..., description="normal | reversal (红字票据, amounts negative)")
+    kind_label: str
+    original_code: str = Field(..., description="reversal: the original receipt's code")
+    original_number: str
     valid: bool = Field(..., description="genuine and not fully refunded")
     status: str = Field(..., description="valid | partially_refunded | refunded | invalid")
     signature_ok: bool
@@ -79,12 +83,15 @@ class ReceiptOut(Schema):
     code: str
     number: str
     check_code: str
+    kind: str = Field(..., description="normal | reversal (红字票据, amounts negative)")
+    original_code: str = Field(..., description="reversal: the original receipt's code")
+    original_number: str
     payment_code: str
     payer_name: str
     payer_id_number: str
     payee_name: str
     items: list[ReceiptItemOut]
-    amount: int = Field(..., description="fen")
+    amount: int = Field(..., description="fen; negative on a reversal receipt")
     amount_yuan: str
     amount_in_words: str
     issued_at: dt.datetime
@@ -107,18 +114,23 @@ def _items(receipt: Receipt) -> list[dict]:
 
 
 def _out(receipt: Receipt) -> dict:
+    sign = -1 if receipt.is_reversal else 1
+    original = receipt.original if receipt.original_id else None
     return {
         "code": receipt.code,
         "number": receipt.number,
         "check_code": receipt.check_code,
+        "kind": receipt.kind,
+        "original_code": original.code if original else "",
+        "original_number": original.number if original else "",
         "payment_code": receipt.payment_code,
         "payer_name": receipt.payer_name,
         "payer_id_number": receipt.payer_id_number,
         "payee_name": receipt.payee_name,
         "items": _items(receipt),
-        "amount": receipt.amount,
-        "amount_yuan": yuan(receipt.amount),
-        "amount_in_words": amount_in_words(receipt.amount),
+        "amount": sign * receipt.amount,
+        "amount_yuan": yuan(sign * receipt.amount),
+        "amount_in_words": ("负" if sign < 0 else "") + amount_in_words(receipt.amount),
         "issued_at": receipt.issued_at,
         "verify_url": service.verification_url(receipt),
     }
@@ -224,7 +236,7 @@ def export_my_receipt(request, code: str, number: str):
 def list_receipts(request, payment_code: str = ""):
     receipts = (
         Receipt.objects.restrict(request.user, PAYMENTS_VIEW_RECEIPT)
-        .select_related("org_unit")
+        .select_related("org_unit", "original")
         .order_by("-issued_at", "-pk")
     )
     if payment_code:

@@ -4,9 +4,11 @@
   private half is envelope-encrypted at rest, and its seal certificate (``SESeal``-like DER
   signed by the platform key, ``tongban.core.signing``). One active seal per department,
   created on first use (``services.finance_seals``).
-* ``Receipt`` — one per successfully paid order: 票据代码 + 票据号码 + 校验码, the payer, the
-  items, the amount, the collecting department, and the signed canonical JSON with its
-  ``SES_Signature``-like DER.
+* ``Receipt`` — one normal (蓝字) receipt per successfully paid order: 票据代码 + 票据号码 +
+  校验码, the payer, the items, the amount, the collecting department, and the signed canonical
+  JSON with its ``SES_Signature``-like DER; and one reversal (红字, 冲红) receipt per successful
+  refund of the receipted payment, pointing at the original (its ``amount`` is the refunded
+  amount, signed as a negative figure).
 * ``ReceiptNumberSequence`` — the last 票据号码 given out under one 票据代码.
 * ``ReceiptVerificationFailure`` — failed public look-ups per client IP (rate limit).
 """
@@ -75,11 +77,33 @@ class ReceiptNumberSequence(models.Model):
 
 
 class Receipt(models.Model):
-    order = models.OneToOneField(
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("蓝字票据")
+        REVERSAL = "reversal", _("红字票据（冲红）")
+
+    kind = models.CharField(_("票据类型"), max_length=10, choices=Kind.choices, default=Kind.NORMAL)
+    # One normal receipt per order (constraint below); reversal receipts (冲红) of its refunds.
+    order = models.ForeignKey(
         "payments.PaymentOrder",
         on_delete=models.PROTECT,
-        related_name="receipt",
+        related_name="receipts",
         verbose_name=_("缴款单"),
+    )
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        verbose_name=_("原票据"),
+    )
+    refund = models.OneToOneField(
+        "payments.Refund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal_receipt",
+        verbose_name=_("退款"),
     )
     org_unit = models.ForeignKey(
         OrgUnit,
@@ -124,6 +148,11 @@ class Receipt(models.Model):
             models.UniqueConstraint(
                 fields=["code", "number"], name="payments_receipt_unique_code_number"
             ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="normal"),
+                name="payments_receipt_one_normal_per_order",
+            ),
         ]
         indexes = [
             models.Index(fields=["payer", "-issued_at"], name="payments_receipt_payer_idx"),
@@ -138,6 +167,10 @@ class Receipt(models.Model):
         from django.urls import reverse
 
         return reverse("payments_receipts:receipt_detail", args=[self.code, self.number])
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.kind == self.Kind.REVERSAL
 
     @property
     def full_number(self) -> str:

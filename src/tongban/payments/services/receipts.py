@@ -3,7 +3,7 @@
 ``issue_receipt(order, actor=...)`` — called from ``transaction.on_commit`` once an order has
 succeeded (and by the ``issue_missing_receipts`` task for any order that still lacks one):
 locks the order, and unless it already has a receipt (idempotent: one receipt per order, also
-enforced by the one-to-one column) claims the next 票据号码 under the 票据代码
+enforced by a partial unique index) claims the next 票据号码 under the 票据代码
 (``receipt_numbers``), builds the signed document (``receipt_payload``), signs its canonical JSON
 with the collecting department's finance seal (``finance_seals``, created on first use),
 derives the 校验码 from SM3 of the signed bytes and stores everything with the
@@ -129,8 +129,11 @@ def issued_at_text(moment: dt.datetime) -> str:
 def receipt_payload(receipt: Receipt) -> dict:
     """The signed document of a receipt, rebuilt from its row (verifiers compare it with
     ``signed_data``; ``signed_data`` is what the signature covers)."""
-    return {
+    sign = -1 if receipt.kind == Receipt.Kind.REVERSAL else 1
+    words = amount_in_words(receipt.amount)
+    payload = {
         "format": FORMAT,
+        "kind": receipt.kind,
         "receipt_code": receipt.code,
         "receipt_number": receipt.number,
         "issued_at": issued_at_text(receipt.issued_at),
@@ -146,18 +149,29 @@ def receipt_payload(receipt: Receipt) -> dict:
             }
             for item in receipt.items
         ],
-        "amount": int(receipt.amount),
-        "amount_in_words": amount_in_words(receipt.amount),
+        "amount": sign * int(receipt.amount),
+        "amount_in_words": f"负{words}" if sign < 0 else words,
         "currency": CURRENCY,
     }
+    if receipt.kind == Receipt.Kind.REVERSAL:
+        original = receipt.original
+        payload["original"] = {
+            "receipt_code": original.code,
+            "receipt_number": original.number,
+        }
+    return payload
 
 
 # --- issuing ----------------------------------------------------------------------------------
+def _normal_receipt_of(order_id) -> Receipt | None:
+    return Receipt.objects.filter(order_id=order_id, kind=Receipt.Kind.NORMAL).first()
+
+
 def issue_receipt(order, *, actor):
     """Issue the signed receipt of a successfully paid order (idempotent: an order has at
     most one receipt). Called from ``transaction.on_commit`` after the order succeeds.
     ``receipt_order_not_paid`` (409) for an order that has not succeeded."""
-    existing = Receipt.objects.filter(order_id=order.pk).first()
+    existing = _normal_receipt_of(order.pk)
     if existing is not None:
         return existing
     try:
@@ -167,14 +181,14 @@ def issue_receipt(order, *, actor):
                 .select_related("org_unit__parent")
                 .get(pk=order.pk)
             )
-            existing = Receipt.objects.filter(order_id=locked.pk).first()
+            existing = _normal_receipt_of(locked.pk)
             if existing is not None:
                 return existing
             if locked.status != SUCCESS:
                 raise error(ReceiptError.ORDER_NOT_PAID)
             return _issue(locked, actor=actor)
-    except IntegrityError:  # the one-to-one column: another process issued it first
-        existing = Receipt.objects.filter(order_id=order.pk).first()
+    except IntegrityError:  # one normal receipt per order: another process issued it first
+        existing = _normal_receipt_of(order.pk)
         if existing is None:
             raise
         return existing
@@ -201,6 +215,15 @@ def _issue(order, *, actor) -> Receipt:
         issued_at=issued_at,
         finance_seal=seal,
     )
+    sign_and_save(receipt, actor=actor, event="payments.receipt_issued")
+    _notify_payer(receipt)
+    return receipt
+
+
+def sign_and_save(receipt: Receipt, *, actor, event: str, extra: dict | None = None) -> None:
+    """Sign the receipt's canonical JSON with its finance seal, derive the check code, insert
+    the row and write the audit event (inside the caller's transaction)."""
+    seal = receipt.finance_seal
     receipt.signed_data = canonical_json(receipt_payload(receipt))
     receipt.check_code = check_code_for(receipt.signed_data)
     receipt.signature_der = finance_seals.sign(
@@ -208,10 +231,10 @@ def _issue(order, *, actor) -> Receipt:
     )
     receipt.save(force_insert=True)
     audit.record(
-        "payments.receipt_issued",
+        event,
         actor=actor,
         target=receipt,
-        org_unit=unit,
+        org_unit=receipt.org_unit,
         data={
             "new": {
                 "code": receipt.code,
@@ -220,14 +243,13 @@ def _issue(order, *, actor) -> Receipt:
                 "payer": mask_name(receipt.payer_name),
                 "payer_id_number": mask_id_number(receipt.payer_id_number),
                 "amount": receipt.amount,
+                **(extra or {}),
             },
             "seal": seal.esid,
             "key": seal.fingerprint,
             "data_sm3": sm3.hexdigest(receipt.signed_data),
         },
     )
-    _notify_payer(receipt)
-    return receipt
 
 
 def _notify_payer(receipt: Receipt) -> None:
@@ -255,7 +277,8 @@ def issue_missing_receipts(*, actor=None, limit: int = 500) -> int:
     """Issue the receipts of succeeded orders that have none (a failed on-commit hook, a
     restart between the commit and the hook). Returns how many were issued."""
     orders = (
-        PaymentOrder.objects.filter(status=SUCCESS, receipt__isnull=True)
+        PaymentOrder.objects.filter(status=SUCCESS)
+        .exclude(receipts__kind=Receipt.Kind.NORMAL)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -289,10 +312,16 @@ class ReceiptCheck:
     def public_data(self) -> dict:
         """What the public verification page and API show: the payer masked."""
         receipt = self.receipt
+        sign = -1 if receipt.kind == Receipt.Kind.REVERSAL else 1
+        original = receipt.original if receipt.original_id else None
         return {
             "code": receipt.code,
             "number": receipt.number,
             "check_code": receipt.check_code,
+            "kind": receipt.kind,
+            "kind_label": str(receipt.get_kind_display()),
+            "original_code": original.code if original else "",
+            "original_number": original.number if original else "",
             "valid": self.valid,
             "status": self.status,
             "signature_ok": self.signature_ok,
@@ -306,9 +335,9 @@ class ReceiptCheck:
             "payee_name": receipt.payee_name,
             "payment_code": receipt.payment_code,
             "items": [{**item, "amount_yuan": yuan(item["amount"])} for item in receipt.items],
-            "amount": receipt.amount,
-            "amount_yuan": yuan(receipt.amount),
-            "amount_in_words": amount_in_words(receipt.amount),
+            "amount": sign * receipt.amount,
+            "amount_yuan": yuan(sign * receipt.amount),
+            "amount_in_words": ("负" if sign < 0 else "") + amount_in_words(receipt.amount),
             "seal_name": self.seal_name or receipt.finance_seal.name,
             "esid": self.esid or receipt.finance_seal.esid,
             "signed_at": self.signed_at,
@@ -333,7 +362,7 @@ def verify_receipt(receipt: Receipt) -> ReceiptCheck:
             reason = DATA_MISMATCH
         elif not hmac.compare_digest(check_code_for(data), receipt.check_code):
             reason = CHECK_CODE_MISMATCH
-    refunded = refunded_amount(receipt)
+    refunded = refunded_amount(receipt) if receipt.kind == Receipt.Kind.NORMAL else 0
     message = str(REASON_MESSAGES.get(reason) or _("电子签名验证未通过。"))
     if reason:
         status = INVALID
@@ -402,7 +431,7 @@ def find_receipt(code, number, check_code) -> Receipt:
     none or the check code is wrong (the same answer); format errors name the field."""
     code, number, check = clean_code(code), clean_number(number), clean_check_code(check_code)
     receipt = (
-        Receipt.objects.select_related("finance_seal", "org_unit")
+        Receipt.objects.select_related("finance_seal", "org_unit", "original")
         .filter(code=code, number=number)
         .first()
     )
@@ -463,7 +492,7 @@ def receipts_of(user):
         condition |= Q(payer_id_number__in=company_codes)
     return (
         Receipt.objects.filter(condition)
-        .select_related("org_unit__parent", "finance_seal")
+        .select_related("org_unit__parent", "finance_seal", "original")
         .order_by("-issued_at", "-pk")
     )
 

@@ -44,3 +44,35 @@ def issue(order, *, actor=None):
     from tongban.payments.services.receipts import issue_receipt
 
     return issue_receipt(order, actor=actor)
+
+
+_refund_numbers = iter(range(1, 10**9))
+
+
+def refund_of(receipt, amount, *, status="succeeded", settles=True, reason="重复缴费"):
+    """A refund of the receipted order's payment (or, with ``settles=False``, of a late second
+    payment), built directly (the refund services are tested in their own files)."""
+    from tongban.payments.models import Payment, Refund
+
+    n = next(_refund_numbers)
+    payment = Payment.objects.filter(order=receipt.order, settles_order=settles).first()
+    if payment is None:
+        payment = Payment.objects.create(
+            order=receipt.order,
+            channel="wechat",
+            trade_no=f"R{n:015d}",
+            amount=receipt.amount,
+            status="success",
+            settles_order=settles,
+            paid_at=timezone.now(),
+        )
+    return Refund.objects.create(
+        refund_no=f"RF{n:012d}",
+        order=receipt.order,
+        payment=payment,
+        org_unit=receipt.org_unit,
+        amount=amount,
+        reason=reason,
+        status=status,
+        created_at=timezone.now(),
+    )

@@ -13,7 +13,7 @@ from tongban.core import signing
 from tongban.core.exceptions import DomainError
 from tongban.payments.models import Receipt, ReceiptVerificationFailure
 from tongban.payments.services import receipts
-from tongban.payments.tests.factories_receipts import PaidOrderFactory, issue
+from tongban.payments.tests.factories_receipts import PaidOrderFactory, issue, refund_of
 from tongban.testing.fixtures import skip_unless
 from tongban.testing.openssl import openssl, openssl_verifies
 
@@ -164,47 +164,19 @@ def test_too_many_failures_block_the_client_for_the_window(receipt, settings):
 
 
 # --- refunds of the receipted payment ---------------------------------------------------------
-def _refund(receipt, amount, *, status="succeeded", settles=True):
-    from tongban.payments.models import Payment, Refund
-
-    n = next(_refund_numbers)
-    payment = Payment.objects.filter(order=receipt.order, settles_order=settles).first()
-    if payment is None:
-        payment = Payment.objects.create(
-            order=receipt.order,
-            channel="wechat",
-            trade_no=f"R{n:015d}",
-            amount=receipt.amount,
-            status="success",
-            settles_order=settles,
-            paid_at=timezone.now(),
-        )
-    return Refund.objects.create(
-        refund_no=f"RF{n:012d}",
-        order=receipt.order,
-        payment=payment,
-        org_unit=receipt.org_unit,
-        amount=amount,
-        reason="重复缴费",
-        status=status,
-        created_at=timezone.now(),
-    )
-
-
-_refund_numbers = iter(range(1, 10**6))
 
 
 def test_a_partial_refund_keeps_the_receipt_valid_and_shows_it(receipt):
-    _refund(receipt, 1000)
-    _refund(receipt, 2000, status="requested")  # not refunded yet: does not count
+    refund_of(receipt, 1000)
+    refund_of(receipt, 2000, status="requested")  # not refunded yet: does not count
     check = receipts.verify_receipt(reload(receipt))
     assert check.valid and check.status == "partially_refunded"
     assert check.refunded_amount == 1000 and "10.00" in check.message
 
 
 def test_a_full_refund_makes_the_receipt_no_longer_valid(receipt):
-    _refund(receipt, 4000)
-    _refund(receipt, 2000)
+    refund_of(receipt, 4000)
+    refund_of(receipt, 2000)
     check = receipts.verify_receipt(reload(receipt))
     assert check.signature_ok and check.reason == ""
     assert not check.valid and check.status == "refunded" and check.refunded_amount == 6000
@@ -212,6 +184,6 @@ def test_a_full_refund_makes_the_receipt_no_longer_valid(receipt):
 
 
 def test_refunding_a_late_second_payment_does_not_touch_the_receipt(receipt):
-    _refund(receipt, 6000, settles=False)  # automatic refund of money that came too late
+    refund_of(receipt, 6000, settles=False)  # automatic refund of money that came too late
     check = receipts.verify_receipt(reload(receipt))
     assert check.valid and check.status == "valid" and check.refunded_amount == 0

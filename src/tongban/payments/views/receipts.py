@@ -57,7 +57,9 @@ def receipt_list(request):
     rows = [
         {
             "receipt": receipt,
-            "amount_yuan": receipt_numbers.yuan(receipt.amount),
+            "amount_yuan": receipt_numbers.yuan(
+                -receipt.amount if receipt.is_reversal else receipt.amount
+            ),
             "title": receipt.items[0]["name"] if receipt.items else "",
         }
         for receipt in page.object_list
