@@ -1,7 +1,11 @@
 """The gateway's access log is an SM3 hash chain: verification, and detection of an entry
 changed, deleted or re-hashed behind the ORM's back."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from tongban.core.models.audit import AuditImmutableError
@@ -93,3 +97,14 @@ def test_subject_digest_is_keyed_and_stable(settings):
     assert "440106199203150049" not in first and len(first) == 64
     settings.SHARING_SUBJECT_KEY = "another-key"
     assert access_log.subject_digest("440106199203150049") != first
+
+
+def test_verify_command():
+    append(2)
+    out = StringIO()
+    call_command("sharing_access_log", "verify", stdout=out)
+    assert out.getvalue().startswith("OK: 2 entries")
+    raw("UPDATE {table} SET reference = %s WHERE seq = %s", ["X", 1])
+    with pytest.raises(CommandError) as excinfo:
+        call_command("sharing_access_log", "verify", stdout=StringIO(), stderr=StringIO())
+    assert "modified at #1" in str(excinfo.value)
