@@ -85,6 +85,7 @@ class WorkOrderOut(Schema):
     replied_at: datetime.datetime | None
     concluded_at: datetime.datetime | None
     rating: int | None
+    rating_channel: str = Field("", description="online | hotline (rated on the callback)")
     rated_at: datetime.datetime | None
 
 
@@ -120,6 +121,11 @@ class DispatchIn(Schema):
 
 class NoteIn(Schema):
     note: str
+
+
+class CallbackIn(Schema):
+    note: str
+    level: int | None = Field(None, description="the caller's rating on the phone (5 … 1)")
 
 
 class ReplyIn(Schema):
@@ -159,6 +165,7 @@ def _out(order: WorkOrder, *, detail=False, staff=False, suggestions=False):
         "replied_at": order.replied_at,
         "concluded_at": order.concluded_at,
         "rating": order.rating,
+        "rating_channel": order.rating_channel,
         "rated_at": order.rated_at,
     }
     if detail or staff:
@@ -366,11 +373,13 @@ def conclude_work_order(request, number: str):
     summary="回访",
 )
 @require_perm(SERVICEDESK_DISPATCH_WORK_ORDER)
-def call_back_work_order(request, number: str, payload: NoteIn):
+def call_back_work_order(request, number: str, payload: CallbackIn):
     return _hotline_action(
         request,
         number,
-        lambda o: services.call_back_work_order(o, actor=request.user, note=payload.note),
+        lambda o: services.call_back_work_order(
+            o, actor=request.user, note=payload.note, level=payload.level
+        ),
     )
 
 

@@ -57,6 +57,10 @@ class WorkOrder(models.Model):
         RATED = "rated", _("已评价")
         LINKED = "linked", _("已并案")
 
+    class RatingChannel(models.TextChoices):
+        ONLINE = "online", _("网上评价")
+        HOTLINE = "hotline", _("12345回访评价")
+
     class Level(models.IntegerChoices):
         VERY_SATISFIED = 5, _("非常满意")
         SATISFIED = 4, _("满意")
@@ -147,6 +151,9 @@ class WorkOrder(models.Model):
         _("评价"), choices=Level.choices, null=True, blank=True
     )
     rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True)
+    rating_channel = models.CharField(
+        _("评价渠道"), max_length=16, choices=RatingChannel.choices, blank=True
+    )
     rated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -446,17 +446,25 @@ def conclude_work_order(order: WorkOrder, *, actor) -> WorkOrder:
     return order
 
 
-def call_back_work_order(order: WorkOrder, *, actor, note: str) -> WorkOrder:
-    """回访: the hotline calls the citizen back after the order concluded (once)."""
+def call_back_work_order(order: WorkOrder, *, actor, note: str, level=None) -> WorkOrder:
+    """回访: the hotline calls the citizen back after the order concluded (once). ``level``
+    records the caller's rating given on the phone (好差评 channel 12345) when the order has
+    none yet — the only way callers without an account rate."""
     note = _clean_text(
         note, required=E.NOTE_REQUIRED, too_long=E.NOTE_TOO_LONG, limit=NOTE_MAX, field="note"
     )
+    if level not in (None, ""):
+        level = _check_level(level)
+    else:
+        level = None
     with transaction.atomic():
         order = _lock(order)
         _require_hotline(actor, order)
         if order.called_back_at is not None:
             raise error(E.ALREADY_CALLED_BACK)
         _require(order, S.CONCLUDED, S.RATED)
+        if level is not None and order.rating is not None:
+            raise error(E.ALREADY_RATED, field="level")
         before = order.status
         if order.status == S.CONCLUDED:
             order.status = S.CALLED_BACK
@@ -465,18 +473,50 @@ def call_back_work_order(order: WorkOrder, *, actor, note: str) -> WorkOrder:
         order.save(update_fields=["status", "callback_note", "called_back_at", "updated_at"])
         _event(order, "called_back", actor, before, note=note, unit=order.hotline_unit)
         _audit("called_back", order, actor, note=note)
+        if level is not None:
+            _record_rating(order, actor, level, "", WorkOrder.RatingChannel.HOTLINE)
     return order
 
 
-def rate_work_order(order: WorkOrder, *, actor, level, comment: str = "") -> WorkOrder:
-    """评价: the submitter rates a concluded order once (five levels, 好差评). A bad rating
-    (不满意, 非常不满意) is sent to the hotline and the department for follow-up."""
+def _check_level(level) -> int:
     try:
         level = int(level)
     except (TypeError, ValueError):
         raise error(E.INVALID_LEVEL, field="level") from None
     if level not in WorkOrder.Level.values:
         raise error(E.INVALID_LEVEL, field="level")
+    return level
+
+
+def _record_rating(order: WorkOrder, actor, level: int, comment: str, channel: str) -> None:
+    before = order.status
+    order.status = S.RATED
+    order.rating = level
+    order.rating_comment = comment
+    order.rating_channel = channel
+    order.rated_at = timezone.now()
+    order.save(
+        update_fields=[
+            "status",
+            "rating",
+            "rating_comment",
+            "rating_channel",
+            "rated_at",
+            "updated_at",
+        ]
+    )
+    _event(order, "rated", actor, before, note=WorkOrder.Level(level).label)
+    _audit("rated", order, actor, level=level, channel=channel)
+    if level <= WorkOrder.Level.DISSATISFIED:
+        text = f"差评：工单 {order.number} 评价为“{WorkOrder.Level(level).label}”，请回访整改"
+        notify_unit(order, order.hotline_unit, text)
+        notify_unit(order, order.org_unit, text)
+
+
+def rate_work_order(order: WorkOrder, *, actor, level, comment: str = "") -> WorkOrder:
+    """评价: the submitter rates a concluded order once (five levels, 好差评). A bad rating
+    (不满意, 非常不满意) is sent to the hotline and the department for follow-up."""
+    level = _check_level(level)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise error(E.NOTE_TOO_LONG, field="comment")
@@ -487,18 +527,7 @@ def rate_work_order(order: WorkOrder, *, actor, level, comment: str = "") -> Wor
         if order.rating is not None:
             raise error(E.ALREADY_RATED)
         _require(order, S.CONCLUDED, S.CALLED_BACK)
-        before = order.status
-        order.status = S.RATED
-        order.rating = level
-        order.rating_comment = comment
-        order.rated_at = timezone.now()
-        order.save(update_fields=["status", "rating", "rating_comment", "rated_at", "updated_at"])
-        _event(order, "rated", actor, before, note=WorkOrder.Level(level).label)
-        _audit("rated", order, actor, level=level)
-        if level <= WorkOrder.Level.DISSATISFIED:
-            text = f"差评：工单 {order.number} 评价为“{WorkOrder.Level(level).label}”，请回访整改"
-            notify_unit(order, order.hotline_unit, text)
-            notify_unit(order, order.org_unit, text)
+        _record_rating(order, actor, level, comment, WorkOrder.RatingChannel.ONLINE)
     return order
 
 

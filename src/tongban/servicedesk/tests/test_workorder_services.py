@@ -286,3 +286,42 @@ def test_anonymous_chat_handoff_needs_a_mobile(guangzhou):
     )
     assert order.submitter is None and order.contact_mobile == "13700137000"
     assert order.events.get().actor_name == "anonymous"
+
+
+def test_a_caller_rates_on_the_callback(hotline_operator, gz_env_dept, env_clerk):
+    order = svc.create_work_order(
+        actor=hotline_operator,
+        kind="complaint",
+        channel="hotline",
+        title="公交站台破损",
+        content="体育中心公交站台雨棚破损漏雨",
+        contact_mobile="13711112222",
+        division_code="440106",
+    )
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    svc.reply_work_order(order, actor=env_clerk, reply="已转交养护单位维修")
+    svc.conclude_work_order(order, actor=hotline_operator)
+    with pytest.raises(DomainError) as excinfo:
+        svc.call_back_work_order(order, actor=hotline_operator, note="回访", level=7)
+    assert excinfo.value.code == "invalid_level"
+    svc.call_back_work_order(order, actor=hotline_operator, note="来电人表示满意", level=4)
+    order.refresh_from_db()
+    assert order.status == S.RATED and order.rating == 4 and order.rating_channel == "hotline"
+    assert order.called_back_at is not None
+    rated = AuditEvent.objects.get(event_type="servicedesk.work_order_rated")
+    assert rated.data["channel"] == "hotline"
+
+
+def test_callback_cannot_rate_twice(citizen, hotline_operator, gz_env_dept, env_clerk):
+    order = file_complaint(citizen)
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    svc.reply_work_order(order, actor=env_clerk, reply="已处理")
+    svc.conclude_work_order(order, actor=hotline_operator)
+    svc.rate_work_order(order, actor=citizen, level=5)
+    before = snapshot(order)
+    with pytest.raises(DomainError) as excinfo:
+        svc.call_back_work_order(order, actor=hotline_operator, note="回访", level=1)
+    assert excinfo.value.code == "already_rated"
+    assert snapshot(order) == before
+    order.refresh_from_db()
+    assert order.rating_channel == "online"

@@ -226,3 +226,29 @@ def test_notices_show_until_the_order_is_opened(
     assert "诉求已受理" in client.get(mine).content.decode()
     client.get(reverse("servicedesk_workorders:order_detail", args=[order.number]))
     assert "诉求已受理" not in client.get(mine).content.decode()
+
+
+def test_callback_page_records_the_callers_rating(client, hotline_operator, gz_env_dept, env_clerk):
+    order = svc.create_work_order(
+        actor=hotline_operator,
+        kind="complaint",
+        channel="hotline",
+        title="噪音扰民",
+        content="工地夜间施工噪音扰民",
+        contact_mobile="13711112222",
+        division_code="440106",
+    )
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    svc.reply_work_order(order, actor=env_clerk, reply="已责令停止夜间施工")
+    svc.conclude_work_order(order, actor=hotline_operator)
+    client.force_login(hotline_operator)
+    page = client.get(reverse("servicedesk_hotline:hotline_detail", args=[order.number]))
+    assert "来电人评价" in page.content.decode()
+    client.post(
+        reverse("servicedesk_hotline:hotline_callback", args=[order.number]),
+        {"note": "来电人不满意，仍有噪音", "level": "2"},
+    )
+    order.refresh_from_db()
+    assert order.status == S.RATED and order.rating == 2 and order.rating_channel == "hotline"
+    page = client.get(reverse("servicedesk_hotline:hotline_detail", args=[order.number]))
+    assert "12345回访评价" in page.content.decode()

@@ -107,6 +107,22 @@ class NoteForm(forms.Form):
             self.fields["note"].label = label
 
 
+class CallbackForm(forms.Form):
+    note = forms.CharField(
+        label=_("回访记录"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+    level = forms.TypedChoiceField(
+        label=_("来电人评价（电话中口述，选填）"),
+        choices=[("", _("未评价"))]
+        + [(v, label) for v, label in sorted(WorkOrder.Level.choices, reverse=True)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
 class ReplyForm(forms.Form):
     reply = forms.CharField(
         label=_("答复内容"),

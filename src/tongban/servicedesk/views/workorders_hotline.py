@@ -27,6 +27,7 @@ from tongban.servicedesk.services.workorder_notices import mark_read, unit_notic
 from tongban.servicedesk.views.workorders import ACTION_LABELS
 from tongban.servicedesk.views.workorders_forms import (
     STARS,
+    CallbackForm,
     CallerWorkOrderForm,
     DispatchForm,
     NoteForm,
@@ -96,6 +97,13 @@ def hotline_create(request):
     return render(request, "servicedesk/workorder_hotline_form.html", {"form": form})
 
 
+def _callback_form(order, data=None):
+    form = CallbackForm(data)
+    if order.rating is not None:
+        del form.fields["level"]  # already rated: the callback only records the call
+    return form
+
+
 def _hotline_context(request, order, **forms):
     departments = list(selectors.department_choices(order.hotline_unit))
     suggestions = []
@@ -122,7 +130,7 @@ def _hotline_context(request, order, **forms):
         ),
         "can_conclude": order.status == S.REPLIED,
         "callback_form": (
-            NoteForm(label=_("回访记录"))
+            _callback_form(order)
             if order.status in (S.CONCLUDED, S.RATED) and order.called_back_at is None
             else None
         ),
@@ -205,13 +213,14 @@ def hotline_conclude(request, number):
 @require_perm_page(SERVICEDESK_DISPATCH_WORK_ORDER)
 @require_POST
 def hotline_callback(request, number):
+    order = selectors.hotline_order(request.user, number)
     return _hotline_action(
         request,
         number,
-        NoteForm(request.POST, label=_("回访记录")),
+        _callback_form(order, request.POST),
         "callback_form",
         lambda o, f: services.call_back_work_order(
-            o, actor=request.user, note=f.cleaned_data["note"]
+            o, actor=request.user, note=f.cleaned_data["note"], level=f.cleaned_data.get("level")
         ),
         _("已记录回访。"),
     )
