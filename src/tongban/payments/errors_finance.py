@@ -18,6 +18,7 @@ class FinanceError(StrEnum):
     ORDER_NOT_PAID = "order_not_paid"
     REFUND_AMOUNT_INVALID = "refund_amount_invalid"
     REFUND_EXCEEDS_PAID = "refund_exceeds_paid"
+    PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     REASON_REQUIRED = "reason_required"
     REASON_TOO_LONG = "reason_too_long"
     SELF_APPROVAL = "refund_self_approval"
@@ -43,6 +44,7 @@ MESSAGES = {
     FinanceError.ORDER_NOT_PAID: _("该订单未缴费成功，不能退款"),
     FinanceError.REFUND_AMOUNT_INVALID: _("退款金额须为大于 0 的整数（单位：分）"),
     FinanceError.REFUND_EXCEEDS_PAID: _("退款金额超过可退金额（实缴金额减去已申请或已退款金额）"),
+    FinanceError.PAYMENT_NOT_REFUNDABLE: _("该笔支付不属于本订单，或没有可退的款项"),
     FinanceError.REASON_REQUIRED: _("请填写退款原因"),
     FinanceError.REASON_TOO_LONG: _("原因或意见不能超过 200 个字"),
     FinanceError.SELF_APPROVAL: _("退款须由申请人以外的另一名财务人员复核，不能复核自己的申请"),

@@ -36,6 +36,7 @@ class OrderSearchForm(forms.Form):
 
 
 class RefundRequestForm(forms.Form):
+    trade_no = forms.CharField(label=_("原支付"), required=False, max_length=32)
     amount = YuanField(label=_("退款金额（元）"))
     reason = forms.CharField(
         label=_("退款原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2})

@@ -145,6 +145,11 @@ class RefundIn(Schema):
     order_code: str = Field(..., max_length=32, description="缴款码")
     amount: int = Field(..., description="退款金额（分），全额或部分")
     reason: str = Field(..., max_length=400)
+    trade_no: str | None = Field(
+        None,
+        max_length=32,
+        description="退哪一笔支付（默认：缴清订单的那笔；或唯一一笔金额不符的支付）",
+    )
 
 
 class DecisionIn(Schema):
@@ -333,7 +338,11 @@ def get_order(request, code: str):
 def request_refund(request, payload: RefundIn):
     order = refunds.access_order(request.user, payload.order_code, PAYMENTS_REQUEST_REFUND)
     refund = refunds.request_refund(
-        order, actor=request.user, amount=payload.amount, reason=payload.reason
+        order,
+        actor=request.user,
+        amount=payload.amount,
+        reason=payload.reason,
+        trade_no=payload.trade_no,
     )
     return Status(201, refund)
 

@@ -40,7 +40,6 @@ from tongban.core.models import OrgUnit
 from tongban.payments.errors_finance import FinanceError, error
 from tongban.payments.models import (
     Channel,
-    Payment,
     PaymentOrder,
     ReconciliationItem,
     ReconciliationRun,
@@ -237,14 +236,9 @@ def _match_payments(run, statement, start, end, writer: _Writer) -> None:
     lines = _sorted_by_trade_no(
         StatementLine.objects.filter(statement=statement, kind=StatementLine.Kind.PAYMENT)
     ).values_list("pk", "trade_no", "payment_code", "amount", "fee")
-    payments = _sorted_by_trade_no(
-        Payment.objects.filter(
-            channel=run.channel,
-            status=Payment.Status.SUCCESS,
-            paid_at__gte=start,
-            paid_at__lt=end,
-        )
-    ).values_list("pk", "trade_no", "amount", "order__code", "order__org_unit_id")
+    payments = _sorted_by_trade_no(statements.payments_of_day(run.channel, start, end)).values_list(
+        "pk", "trade_no", "amount", "order__code", "order__org_unit_id"
+    )
     line_iter = lines.iterator(chunk_size=BATCH)
     pay_iter = payments.iterator(chunk_size=BATCH)
     line = next(line_iter, None)

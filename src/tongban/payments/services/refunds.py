@@ -34,7 +34,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from tongban.core import audit, permissions
@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 SYSTEM = "system"
 REASON_MAX = 200
 PAID = "success"  # PaymentOrder / Payment status of money received
+AMOUNT_MISMATCH = "amount_mismatch"  # Payment.flag: the channel took another amount
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -112,14 +113,38 @@ def reserved_amount(payment) -> int:
     return int(total or 0)
 
 
-def refundable_amount(order) -> int:
-    """Fen of ``order`` that may still be refunded (0 when it is not paid)."""
-    if order.status != PAID:
-        return 0
-    payment = paying_payment(order)
-    if payment is None:
-        return 0
+def refundable_payments(order) -> list:
+    """Payments of ``order`` whose money a finance officer may send back: the one that paid
+    the order (when it is paid) and payments flagged ``amount_mismatch`` (the channel took
+    money that never paid the order). Late payments are refunded automatically."""
+    condition = Q(flag=AMOUNT_MISMATCH)
+    if order.status == PAID:
+        condition |= Q(settles_order=True, status=PAID)
+    return list(order.payments.filter(condition).order_by("created_at", "pk"))
+
+
+def payment_refundable(payment) -> int:
     return max(0, received_amount(payment) - reserved_amount(payment))
+
+
+def refundable_amount(order) -> int:
+    """Fen of ``order`` that may still be refunded (0 when nothing was received)."""
+    return sum(payment_refundable(payment) for payment in refundable_payments(order))
+
+
+def _choose_payment(order, trade_no: str | None):
+    candidates = refundable_payments(order)
+    if trade_no:
+        for payment in candidates:
+            if payment.trade_no == trade_no:
+                return payment
+        raise error(FinanceError.PAYMENT_NOT_REFUNDABLE, field="trade_no")
+    settling = [payment for payment in candidates if payment.settles_order]
+    if settling:
+        return settling[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise error(FinanceError.ORDER_NOT_PAID)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -178,19 +203,19 @@ def _enqueue_submit(refund: Refund) -> None:
 
 
 # --- requesting and deciding -------------------------------------------------------------------
-def request_refund(order, *, actor, amount: int, reason: str) -> Refund:
-    """Ask for a full or partial refund of a paid order (first pair of eyes)."""
+def request_refund(
+    order, *, actor, amount: int, reason: str, trade_no: str | None = None
+) -> Refund:
+    """Ask for a full or partial refund of a paid order (first pair of eyes). ``trade_no``
+    picks the payment (default: the one that paid the order, else the only payment flagged
+    with a wrong amount)."""
     _require(actor, PAYMENTS_REQUEST_REFUND, order.org_unit)
     amount = _check_amount(amount)
     reason = _clean_text(reason, required_code=FinanceError.REASON_REQUIRED, field="reason")
     with transaction.atomic():
         locked = _order_model().objects.select_for_update().get(pk=order.pk)
-        if locked.status != PAID:
-            raise error(FinanceError.ORDER_NOT_PAID)
-        payment = paying_payment(locked)
-        if payment is None:
-            raise error(FinanceError.ORDER_NOT_PAID)
-        available = max(0, received_amount(payment) - reserved_amount(payment))
+        payment = _choose_payment(locked, (trade_no or "").strip() or None)
+        available = payment_refundable(payment)
         if amount > available:
             raise error(
                 FinanceError.REFUND_EXCEEDS_PAID,
@@ -210,7 +235,14 @@ def request_refund(order, *, actor, amount: int, reason: str) -> Refund:
             requested_by_name=str(actor),
             created_at=timezone.now(),
         )
-        _audit("requested", refund, actor, reason=reason, refundable_before=available)
+        _audit(
+            "requested",
+            refund,
+            actor,
+            reason=reason,
+            trade_no=payment.trade_no,
+            refundable_before=available,
+        )
     return refund
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.core import audit
@@ -244,22 +245,34 @@ def statement_path(channel: str, day: date) -> Path:
     return statement_dir() / channel / f"{channel}-{day:%Y%m%d}.csv"
 
 
+def payments_of_day(channel: str, start, end):
+    """Payments of ``channel`` whose money arrived in [start, end): booked successes (by
+    ``paid_at``) and payments flagged ``amount_mismatch`` — the channel took another amount
+    than asked, so the platform did not book them (by the time of that callback)."""
+    return Payment.objects.filter(
+        Q(status=Payment.Status.SUCCESS, paid_at__gte=start, paid_at__lt=end)
+        | Q(
+            flag=Payment.Flag.AMOUNT_MISMATCH,
+            paid_at__isnull=True,
+            updated_at__gte=start,
+            updated_at__lt=end,
+        ),
+        channel=channel,
+    )
+
+
 def simulated_rows(channel: str, day: date) -> list[dict]:
     """What the simulated channel took and gave back that day."""
     start, end = day_bounds(day)
     rows = []
-    payments = (
-        Payment.objects.filter(
-            channel=channel, status=Payment.Status.SUCCESS, paid_at__gte=start, paid_at__lt=end
-        )
-        .select_related("order")
-        .order_by("paid_at", "pk")
-    )
+    payments = payments_of_day(channel, start, end).select_related("order").order_by("pk")
     for payment in payments:
         charged = payment.amount if payment.reported_amount is None else payment.reported_amount
+        if charged <= 0:
+            continue
         rows.append(
             {
-                "occurred_at": payment.paid_at,
+                "occurred_at": payment.paid_at or payment.updated_at,
                 "trade_no": payment.trade_no,
                 "channel_trade_no": payment.channel_trade_no or f"SIM{payment.pk:012d}",
                 "payment_code": payment.order.code,

@@ -93,3 +93,24 @@ def audit_types(**filters):
     from tongban.core.models import AuditEvent
 
     return list(AuditEvent.objects.filter(**filters).values_list("event_type", flat=True))
+
+
+def flagged_payment(order, *, reported_amount, channel="wechat", when=None):
+    """A payment whose callback reported another amount: flagged, not booked (as the callback
+    service leaves it), the money at the channel."""
+    n = next(_seq)
+    payment = Payment.objects.create(
+        order=order,
+        channel=channel,
+        trade_no=f"M{n:015d}",
+        channel_trade_no=f"44000{n:010d}",
+        amount=order.amount,
+        status="submitted",
+        settles_order=False,
+        reported_amount=reported_amount,
+        flag="amount_mismatch",
+    )
+    if when is not None:
+        Payment.objects.filter(pk=payment.pk).update(updated_at=when)
+        payment.refresh_from_db()
+    return payment

@@ -19,6 +19,7 @@ from tongban.payments.services import reconciliation, refunds, statements
 from tongban.payments.tests.finance_support import (
     at,
     audit_types,
+    flagged_payment,
     make_sz_finance,
     paid_order,
     yesterday,
@@ -366,3 +367,13 @@ def test_periodic_task_keeps_a_failed_run_for_a_malformed_file(day, settings):
     tasks_finance.reconcile_recent_days()
     assert ReconciliationRun.objects.filter(channel="wechat", status="failed").count() == 1
     assert not StatementFile.objects.filter(channel="wechat").exists()
+
+
+def test_payment_flagged_with_a_wrong_amount_is_an_amount_mismatch(gz_market_dept, day):
+    unpaid = paid_order(gz_market_dept, amount=6000, status="created")
+    flagged = flagged_payment(unpaid, reported_amount=5000, when=at(day, 13))
+    run = reconciliation.reconcile("wechat", day, actor=None)
+    item = run.items.get(payment=flagged)
+    assert item.kind == Kind.AMOUNT_MISMATCH
+    assert (item.platform_amount, item.channel_amount) == (6000, 5000)
+    assert item.org_unit == gz_market_dept

@@ -8,6 +8,7 @@ from tongban.payments.models import Refund
 from tongban.payments.services import refunds
 from tongban.payments.tests.finance_support import (
     audit_types,
+    flagged_payment,
     late_payment,
     make_sz_finance,
     paid_order,
@@ -265,3 +266,41 @@ def test_sweep_submits_approved_refunds_whose_enqueue_was_lost(order):
     assert refunds.submit_approved_refunds(older_than_seconds=0) == 1
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
+
+
+# --- money the channel took with a wrong amount ---------------------------------------------------
+def test_flagged_payment_of_an_unpaid_order_can_be_refunded_up_to_what_arrived(
+    gz_market_dept, finance_officer
+):
+    unpaid = paid_order(gz_market_dept, amount=6000, status="created")
+    flagged = flagged_payment(unpaid, reported_amount=5900)
+    assert refunds.refundable_amount(unpaid) == 5900
+    with pytest.raises(DomainError) as exc:
+        _request(unpaid, finance_officer, amount=5901)
+    assert exc.value.code == "refund_exceeds_paid"
+    refund = _request(unpaid, finance_officer, amount=5900, reason="金额不符，原路退回")
+    assert refund.payment == flagged
+    assert refunds.refundable_amount(unpaid) == 0
+
+
+def test_the_payment_to_refund_can_be_named_and_must_belong_to_the_order(
+    order, gz_market_dept, finance_officer
+):
+    flagged = flagged_payment(order, reported_amount=100)
+    other = paid_order(gz_market_dept)
+    with pytest.raises(DomainError) as exc:
+        refunds.request_refund(
+            order,
+            actor=finance_officer,
+            amount=50,
+            reason="x",
+            trade_no=other.payments.get().trade_no,
+        )
+    assert exc.value.code == "payment_not_refundable"
+    assert not Refund.objects.exists()
+    refund = refunds.request_refund(
+        order, actor=finance_officer, amount=100, reason="多扣", trade_no=flagged.trade_no
+    )
+    assert refund.payment == flagged
+    # without a trade number the payment that paid the order is refunded
+    assert _request(order, finance_officer, amount=6000).payment.settles_order

@@ -55,11 +55,16 @@ def order_list(request):
 def _order_context(request, order, refund_form=None):
     payments = list(order.payments.order_by("created_at", "pk"))
     order_refunds = list(order.refunds.select_related("payment").order_by("-created_at", "-pk"))
-    refundable = refunds.refundable_amount(order)
+    refundable_payments = [
+        (payment, refunds.payment_refundable(payment))
+        for payment in refunds.refundable_payments(order)
+    ]
+    refundable = sum(amount for _payment, amount in refundable_payments)
     can_request = permissions.has_perm_in(request.user, PAYMENTS_REQUEST_REFUND, order.org_unit)
     return {
         "order": order,
         "payments": payments,
+        "refundable_payments": [row for row in refundable_payments if row[1] > 0],
         "refunds": order_refunds,
         "refundable": refundable,
         "can_request": can_request and refundable > 0,
@@ -86,6 +91,7 @@ def refund_request(request, code: str):
                 actor=request.user,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
+                trade_no=form.cleaned_data["trade_no"] or None,
             )
         except DomainError as exc:
             exc.add_to_form(form)
