@@ -35,6 +35,18 @@ def finance_units(user):
     )
 
 
+def flagged_payments(user, *, limit: int = 20):
+    """Payments whose callback reported another amount (money at the channel, order not
+    paid) and that have no refund yet: finance decides what to do with the money."""
+    payments = permissions.restrict(
+        Payment.objects.filter(flag=Payment.Flag.AMOUNT_MISMATCH),
+        user,
+        PAYMENTS_VIEW_FINANCE,
+        field="order__org_unit",
+    ).exclude(refunds__status__in=Refund.RESERVING)
+    return list(payments.select_related("order").order_by("-updated_at", "-pk")[:limit])
+
+
 def search_orders(user, *, q: str = "", status: str = "", org_unit_id=None):
     """Orders of the reader's units, newest first; ``q`` matches the payment code, the
     reference or the payer's name."""

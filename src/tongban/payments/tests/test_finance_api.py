@@ -294,3 +294,40 @@ def test_dashboard_totals_per_day_and_department(
     assert body["days"][-1]["paid_count"] == 2
     assert len(body["days"]) == 7
     assert [unit["org_unit"] for unit in body["units"]] == ["广州市市场监督管理局"]
+
+
+def test_openapi_documents_the_finance_operations(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {
+        op["operationId"]
+        for path in schema["paths"].values()
+        for op in path.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    for operation_id in (
+        "payments_request_refund",
+        "payments_approve_refund",
+        "payments_reject_refund",
+        "payments_list_reconciliation_items",
+        "payments_resolve_reconciliation_item",
+        "payments_upload_statement",
+        "payments_get_finance_dashboard",
+    ):
+        assert operation_id in operations
+    refund_post = schema["paths"]["/api/v1/payments/finance/refunds"]["post"]
+    assert {"400", "403", "404"} <= set(refund_post["responses"])
+
+
+def test_refund_and_item_lists_use_a_fixed_number_of_queries(
+    client, gz_market_dept, finance_officer, settings, django_assert_max_num_queries
+):
+    day = yesterday()
+    for _ in range(4):
+        order = paid_order(gz_market_dept, paid_at=at(day, 9))
+        refunds.request_refund(order, actor=finance_officer, amount=100, reason="多收")
+    run = reconciliation.reconcile("wechat", day, actor=None)
+    client.force_login(finance_officer)
+    with django_assert_max_num_queries(8):
+        assert client.get(f"{BASE}/refunds").json()["count"] == 4
+    with django_assert_max_num_queries(9):
+        assert client.get(f"{BASE}/reconciliation/runs/{run.pk}/items").json()["count"] == 4

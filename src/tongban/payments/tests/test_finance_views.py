@@ -251,3 +251,19 @@ def test_dashboard_shows_totals_and_an_inline_svg_chart(
     unit_page = client.get(url("dashboard"), {"org_unit": gz_market_dept.pk, "days": 7})
     assert unit_page.status_code == 200
     assert "广州市市场监督管理局" in unit_page.content.decode()
+
+
+def test_dashboard_lists_payments_flagged_for_a_wrong_amount(
+    client, gz_market_dept, sz_market_dept, finance_officer
+):
+    from tongban.payments.tests.finance_support import flagged_payment
+
+    unpaid = paid_order(gz_market_dept, status="created")
+    flagged = flagged_payment(unpaid, reported_amount=5900)
+    elsewhere = flagged_payment(paid_order(sz_market_dept, status="created"), reported_amount=1)
+    client.force_login(finance_officer)
+    page = client.get(url("dashboard")).content.decode()
+    assert 'id="flagged-payments"' in page
+    assert flagged.trade_no in page and elsewhere.trade_no not in page
+    refunds.request_refund(unpaid, actor=finance_officer, amount=5900, reason="原路退回")
+    assert 'id="flagged-payments"' not in client.get(url("dashboard")).content.decode()

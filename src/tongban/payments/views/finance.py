@@ -197,5 +197,10 @@ def dashboard(request):
         paid_label=_t("收款"),
         refunded_label=_t("退款"),
     )
-    context = {"form": form, "board": board, "chart": chart}
+    context = {
+        "form": form,
+        "board": board,
+        "chart": chart,
+        "flagged": selectors_finance.flagged_payments(request.user),
+    }
     return render(request, "payments/console_dashboard.html", context)

@@ -1,8 +1,11 @@
 """Finance console pages: reconciliation runs (对账批次), their report and resolving
 differences (HTMX swaps the row of a resolved difference)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +26,7 @@ def _runs_context(request, start_form=None, upload_form=None):
         "-statement_date", "channel", "-pk"
     )
     page = _page(request, runs)
+    yesterday = timezone.localdate() - timedelta(days=1)
     for run in page.object_list:
         summary = reconciliation.run_summary(run, request.user)
         run.visible = summary
@@ -33,8 +37,8 @@ def _runs_context(request, start_form=None, upload_form=None):
     return {
         "page": page,
         "can_run": permissions.has_perm(request.user, PAYMENTS_RUN_RECONCILIATION),
-        "start_form": start_form or forms.RunStartForm(),
-        "upload_form": upload_form or forms.StatementUploadForm(),
+        "start_form": start_form or forms.RunStartForm(initial={"date": yesterday}),
+        "upload_form": upload_form or forms.StatementUploadForm(initial={"date": yesterday}),
     }
 
 
