@@ -6,9 +6,9 @@
 2. **BM25** over the items (``qa.index``, title and body field groups), plus bonuses when
    the question contains an item's full name (``NAME_BONUS``) or a phrase found in the
    question stands for words of the name (``PHRASE_BONUS`` per phrase, at most two).
-3. **FAQ entries**: BM25 over questions, phrasings and answers; the best entries (within
-   ``FAQ_KEEP`` of the best, above ``FAQ_MIN_SCORE``) are shown and pass
-   ``FAQ_TRANSFER`` × their score on to the items they link.
+3. **FAQ entries**: term overlap (F1) with the entry's question or other phrasings; the best
+   entries (within ``FAQ_KEEP`` of the best, at least ``FAQ_MIN_MATCH``) are shown and pass
+   ``FAQ_TRANSFER`` × their score (``FAQ_POINTS`` × F1) on to the items they link.
 4. **Feedback**: an item's score is multiplied by ``1 + weight`` for the boost learnt for
    questions with the same signature (bounded, see ``services.answers``).
 5. **Ask back**: when two or three items score within ``ASK_BACK_RATIO`` of the best, the
@@ -30,7 +30,8 @@ from tongban.servicedesk.qa.text import normalise, query_terms, terms
 NAME_BONUS = 6.0
 NAME_BONUS_MIN_LENGTH = 3  # "社保" alone is too vague to favour every name containing it
 PHRASE_BONUS = 2.5
-FAQ_MIN_SCORE = 3.0
+FAQ_MIN_MATCH = 0.5
+FAQ_POINTS = 20.0  # a perfect FAQ match is worth about a good item-name match
 FAQ_KEEP = 0.85
 FAQ_TRANSFER = 0.5
 MIN_SCORE = 2.0
@@ -95,7 +96,7 @@ def rank(
         )
         scores[doc] += PHRASE_BONUS * min(hits, 2)
 
-    faqs = _faq_hits(index, query.groups)
+    faqs = _faq_hits(index, query)
     faq_items: set[int] = set()
     for hit in faqs:
         for doc in hit.doc.item_docs:
@@ -142,18 +143,37 @@ def _ask_back(index, query, ordered, scores, faqs, compact) -> list[ItemDoc]:
     return [index.items[d] for d in close]
 
 
-def _faq_hits(index: KnowledgeIndex, groups) -> list[FaqHit]:
+def _faq_hits(index: KnowledgeIndex, query) -> list[FaqHit]:
+    """FAQ entries whose question or another phrasing matches the question: the best
+    phrasing's F1 of term overlap, both sides with the words their everyday phrases stand for
+    (typed terms count 1, expansion words 0.8), kept when at least ``FAQ_MIN_MATCH`` and
+    within ``FAQ_KEEP`` of the best entry."""
     if not index.faqs:
         return []
-    scores = index.faq_index.score_groups(groups)
-    if not scores:
+    weights = query.weights
+    candidates: set[int] = set()
+    for term in weights:
+        candidates |= index.faq_postings.get(term, set())
+    size = len(weights) or 1
+    matches: dict[int, float] = {}
+    for position in candidates:
+        best = 0.0
+        for phrasing in index.faqs[position].phrasing_terms:
+            if not phrasing:
+                continue
+            overlap = sum(weights.get(term, 0.0) for term in phrasing)
+            if overlap <= 0:
+                continue
+            recall, precision = overlap / len(phrasing), min(1.0, overlap / size)
+            best = max(best, 2 * recall * precision / (recall + precision))
+        if best >= FAQ_MIN_MATCH:
+            matches[position] = best
+    if not matches:
         return []
-    best = max(scores.values())
-    if best < FAQ_MIN_SCORE:
-        return []
-    ordered = sorted(scores, key=lambda d: -scores[d])
+    top = max(matches.values())
+    ordered = sorted(matches, key=lambda d: -matches[d])
     return [
-        FaqHit(index.faqs[d], round(scores[d], 3))
+        FaqHit(index.faqs[d], round(FAQ_POINTS * matches[d], 3))
         for d in ordered[:3]
-        if scores[d] >= FAQ_KEEP * best
+        if matches[d] >= FAQ_KEEP * top
     ]

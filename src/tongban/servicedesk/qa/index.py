@@ -6,7 +6,9 @@ Built from
   aliases of ``catalog/data/synonyms.yaml`` whose words appear in the name, the names of the
   licences the item issues, the materials, the department, the item type, the fee basis and
   the questions of the FAQ entries linked to it;
-* the active FAQ entries: question, other phrasings and answer.
+* the active FAQ entries: the terms of the question and of each other phrasing, with the
+  words their everyday phrases stand for (matched by overlap, see ``qa.engine``; BM25's idf
+  means little over a few dozen short entries).
 
 Field weights (name 3, aliases 2, FAQ questions 1.5 — the "title" group; licences 1.5,
 materials 0.5, department 0.5, type and fee basis 0.3 — the "body" group) feed BM25
@@ -31,7 +33,7 @@ from tongban.catalog.models import CatalogRevision, Material, ServiceItem
 from tongban.catalog.shared_data import licence_type_names
 from tongban.servicedesk.models import FaqEntry
 from tongban.servicedesk.qa import bm25
-from tongban.servicedesk.qa.text import terms
+from tongban.servicedesk.qa.text import normalise, query_terms, terms
 
 ITEM_FIELD_WEIGHTS = {
     "name": 3.0,
@@ -45,7 +47,6 @@ ITEM_FIELD_WEIGHTS = {
 }
 # Field groups with their own idf: what the item is called, and what its guide mentions.
 ITEM_GROUPS = {"title": 1.0, "body": 0.3}
-FAQ_FIELD_WEIGHTS = {"question": 3.0, "alternatives": 2.0, "answer": 0.5}
 
 _lock = threading.RLock()
 _index: KnowledgeIndex | None = None
@@ -73,6 +74,7 @@ class FaqDoc:
     phrasings: tuple[str, ...]
     item_docs: tuple[int, ...]  # positions in KnowledgeIndex.items
     item_codes: tuple[str, ...] = ()
+    phrasing_terms: tuple[frozenset[str], ...] = ()
 
 
 @dataclass
@@ -83,9 +85,8 @@ class KnowledgeIndex:
     item_index: bm25.FieldedIndex = field(
         default_factory=lambda: bm25.FieldedIndex(mix=dict(ITEM_GROUPS))
     )
-    faq_index: bm25.FieldedIndex = field(
-        default_factory=lambda: bm25.FieldedIndex(mix={"all": 1.0})
-    )
+    # term → FAQ entries one of whose phrasings contains it
+    faq_postings: dict[str, set[int]] = field(default_factory=dict)
     by_item_id: dict[int, int] = field(default_factory=dict)
     by_key: dict[str, int] = field(default_factory=dict)
 
@@ -172,16 +173,15 @@ def build_index(token: str = "") -> KnowledgeIndex:
 
     for entry in faq_rows:
         phrasings = (entry.question, *entry.alternative_list())
-        fields = [
-            (terms(entry.question), FAQ_FIELD_WEIGHTS["question"]),
-            (_union(entry.alternative_list()), FAQ_FIELD_WEIGHTS["alternatives"]),
-            (terms(entry.answer), FAQ_FIELD_WEIGHTS["answer"]),
-        ]
-        index.faq_index.add({"all": bm25.frequencies(fields)})
+        phrasing_terms = tuple(frozenset(query_terms(normalise(p)).weights) for p in phrasings)
         docs = tuple(index.by_item_id[i.pk] for i in entry.items.all() if i.pk in index.by_item_id)
         codes = tuple(index.items[doc].code for doc in docs)
-        index.faqs.append(FaqDoc(entry.pk, entry.question, entry.answer, phrasings, docs, codes))
-    index.faq_index.finish()
+        position = len(index.faqs)
+        index.faqs.append(
+            FaqDoc(entry.pk, entry.question, entry.answer, phrasings, docs, codes, phrasing_terms)
+        )
+        for term in frozenset().union(*phrasing_terms):
+            index.faq_postings.setdefault(term, set()).add(position)
     return index
 
 
