@@ -286,8 +286,31 @@ def test_without_simulators_and_adapter_download_the_statement_is_unavailable(
     settings.SIMULATORS_ENABLED = False
     with pytest.raises(DomainError) as exc:
         reconciliation.reconcile("wechat", day, actor=finance_officer)
-    assert exc.value.code in {"statement_unavailable", "channel_unknown"}
+    assert exc.value.code == "statement_unavailable"
+    assert exc.value.status == 404
     assert not StatementFile.objects.exists()
+
+
+class DownloadingChannel:
+    """A real channel's adapter offering the statement download (``fetch_statement``)."""
+
+    key = "wechat"
+    is_simulator = False
+
+    def __init__(self, key):
+        self.key = key
+
+    def fetch_statement(self, day):
+        return statements.render_statement(self.key, day, statements.simulated_rows(self.key, day))
+
+
+def test_a_channel_adapter_may_deliver_the_statement(orders, day, settings):
+    settings.SIMULATORS_ENABLED = False
+    settings.PAYMENTS_CHANNELS = {"wechat": f"{__name__}.DownloadingChannel"}
+    run = reconciliation.reconcile("wechat", day, actor=None)
+    assert run.statement.file_name == f"wechat-{day:%Y%m%d}.csv"
+    assert _kinds(run)[Kind.MATCHED] == 4
+    assert not statements.statement_path("wechat", day).exists()  # the simulator wrote nothing
 
 
 # --- resolving differences ------------------------------------------------------------------------
