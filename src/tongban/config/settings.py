@@ -334,6 +334,14 @@ OPEN311_API_KEYS = env_list("TONGBAN_OPEN311_API_KEYS")
 OPEN311_JURISDICTION_ID = env("TONGBAN_OPEN311_JURISDICTION_ID", "gd.12345.gov.cn")
 WORKORDER_DEFAULT_DIVISION = env("TONGBAN_WORKORDER_DEFAULT_DIVISION", "440100")
 PERIODIC_TASKS["tongban.servicedesk.tasks_workorders.escalate_overdue_work_orders"] = 900
+# Q&A assistant (智能问答): longest question in characters; questions per client IP per
+# window (counted in the database, so the limit holds across processes); feedback moves an
+# answer's boost by the step, never beyond ±max (a factor 1 ± max on its score).
+SERVICEDESK_QA_MAX_QUESTION = env_int("TONGBAN_SERVICEDESK_QA_MAX_QUESTION", 200)
+SERVICEDESK_QA_RATE_LIMIT = env_int("TONGBAN_SERVICEDESK_QA_RATE_LIMIT", 30)
+SERVICEDESK_QA_RATE_WINDOW = env_int("TONGBAN_SERVICEDESK_QA_RATE_WINDOW", 60)
+SERVICEDESK_QA_BOOST_STEP = float(env("TONGBAN_SERVICEDESK_QA_BOOST_STEP", "0.1"))
+SERVICEDESK_QA_MAX_BOOST = float(env("TONGBAN_SERVICEDESK_QA_MAX_BOOST", "0.5"))
 
 
 # Halls, appointments and the queue (大厅预约、取号、叫号).
