@@ -457,6 +457,17 @@ def _file_sha256(job: ImportJob) -> str:
     return digest.hexdigest()
 
 
+def _drop_file(job: ImportJob) -> None:
+    """A refused file is not kept (it may hold wrong personal data); only its name, size and
+    digest stay in the audit trail."""
+    name = job.file.name
+    if not name:
+        return
+    storage = job.file.storage
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _finish_rejected(job: ImportJob, version: DatasetVersion, outcome: dict) -> ImportJob:
     _discard(version)
     code = OpenDataError.ROWS_REJECTED if outcome["rejected"] else OpenDataError.EMPTY_FILE
@@ -471,6 +482,7 @@ def _finish_rejected(job: ImportJob, version: DatasetVersion, outcome: dict) -> 
             error_message=str(error(code).message),
             finished_at=timezone.now(),
         )
+        _drop_file(job)
         audit.record(
             "sharing.dataset_import_rejected",
             actor=job.created_by or "worker",
@@ -497,6 +509,7 @@ def _finish_failed(job: ImportJob, version, code: str, message: str) -> ImportJo
             error_message=str(message)[:500],
             finished_at=timezone.now(),
         )
+        _drop_file(job)
         audit.record(
             "sharing.dataset_import_failed",
             actor=job.created_by or "worker",
