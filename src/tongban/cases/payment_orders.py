@@ -17,8 +17,9 @@ If either refuses, the acceptance is refused too (nothing changes). When the ord
 transaction) resumes the case with ``lifecycle.payment_received`` (actor "payments"). A
 resume that is refused (the case moved on meanwhile) never undoes the payment: it is logged.
 When a case ends without payment (withdrawn, not accepted, denied) its open orders are
-cancelled. An order that expires leaves the case waiting; the applicant asks the department to
-open a new one.
+cancelled. An order that expires leaves the case waiting; its payer can get a new one on the pay
+page (``orders.reissue_order``), which ``check_reissue`` allows only while the case still waits
+for its payment.
 
 The cases app plugs payments in (payments never imports cases).
 """
@@ -118,9 +119,21 @@ def on_order_status(order, old_status: str, new_status: str, *, actor) -> None:
         logger.exception("paid order %s could not resume case %s", order.code, order.reference)
 
 
+def check_reissue(order) -> None:
+    """A new order for an expired case fee only while the case still waits for it."""
+    if order.source != "case":
+        return
+    case = Case.objects.filter(number=order.reference).only("status").first()
+    if case is None or case.status != S.AWAITING_PAYMENT:
+        from tongban.payments.errors import OrderError, error
+
+        raise error(OrderError.NOT_REISSUABLE)
+
+
 def register() -> None:
     from tongban.cases.services.hooks import register_status_listener
-    from tongban.payments.services.events import register_order_listener
+    from tongban.payments.services.events import register_order_listener, register_reissue_check
 
     register_status_listener(on_case_status)
     register_order_listener(on_order_status)
+    register_reissue_check(check_reissue)

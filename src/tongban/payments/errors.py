@@ -29,6 +29,7 @@ class OrderError(StrEnum):
     EXPIRY_INVALID = "expiry_invalid"
     DUPLICATE_REFERENCE = "duplicate_reference"  # a live order of this client has it already
     REASON_REQUIRED = "cancel_reason_required"
+    NOT_REISSUABLE = "order_not_reissuable"  # only an expired case fee, by its payer
     CLIENT_WITHOUT_UNIT = "client_without_org_unit"  # the API client has no collecting unit
     PERMISSION_DENIED = "permission_denied"
     # channels and callbacks
@@ -59,6 +60,7 @@ MESSAGES = {
     E.EXPIRY_INVALID: _("缴费期限须在 10 分钟到 90 天之内。"),
     E.DUPLICATE_REFERENCE: _("该业务编号已有未结束的缴款单。"),
     E.REASON_REQUIRED: _("请填写取消原因（不超过 200 字）。"),
+    E.NOT_REISSUABLE: _("该缴款单不能重新开具，请联系执收单位。"),
     E.CLIENT_WITHOUT_UNIT: _("该部门系统未登记所属执收单位，不能开具缴款单。"),
     E.PERMISSION_DENIED: _("您没有执行此操作的权限。"),
     E.CHANNEL_UNKNOWN: _("不支持该支付渠道。"),
@@ -79,6 +81,7 @@ STATUS = {
     E.ORDER_ALREADY_PAID: 409,
     E.ILLEGAL_TRANSITION: 409,
     E.DUPLICATE_REFERENCE: 409,
+    E.NOT_REISSUABLE: 409,
     E.PAYMENT_CLOSED: 409,
     E.PERMISSION_DENIED: 403,
     E.CLIENT_WITHOUT_UNIT: 403,

@@ -7,6 +7,8 @@ machine), plus the reads that check who may see an order.
   ``started`` and the channel's QR payload/URL is returned.
 * ``cancel_order`` — staff (``payments.cancel_order`` in the order's unit), the API client
   that opened it, or a system actor (the cases bridge when a case ends unpaid).
+* ``reissue_order`` — the payer of an expired case fee gets a new order (while the case
+  still waits for it);
 * ``expire_order`` / ``expire_due_orders`` — the periodic task; an expired order takes no money
   (a late callback leads to an automatic refund, see ``services.callbacks``).
 
@@ -257,6 +259,43 @@ def cancel_order(order: PaymentOrder, *, actor, reason: str, client_id: str = ""
             data={"reason": reason},
         )
     return _sync(order, fresh)
+
+
+def reissue_order(order: PaymentOrder, *, actor, now=None) -> PaymentOrder:
+    """The payer of an expired case fee gets a new order (same items, new code and
+    deadline) when no other order for that case is open and the registered checks agree
+    (the case still waits for its payment). Orders of department systems are reissued by
+    those systems, not by the payer."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fresh = lock(order)
+        require_payer(fresh, actor)
+        if fresh.source != PaymentOrder.Source.CASE or fresh.status != S.EXPIRED:
+            raise error(OrderError.NOT_REISSUABLE)
+        siblings = PaymentOrder.objects.filter(source=fresh.source, reference=fresh.reference)
+        if siblings.exclude(status__in=[S.EXPIRED, S.CANCELLED]).exists():
+            raise error(OrderError.NOT_REISSUABLE)
+        events.check_reissue(fresh)
+        new = create_order(
+            actor=actor,
+            org_unit=fresh.org_unit,
+            items=fresh.items,
+            source=fresh.source,
+            payer=fresh.payer,
+            payer_name=fresh.payer_name,
+            payer_id_number=fresh.payer_id_number,
+            title=fresh.title,
+            reference=fresh.reference,
+            now=now,
+        )
+        audit.record(
+            "payments.order_reissued",
+            actor=actor,
+            target=new,
+            org_unit=new.org_unit,
+            data={"old": {"code": fresh.code}, "new": {"code": new.code}},
+        )
+    return new
 
 
 def expire_order(order_id: int, *, now=None) -> bool:

@@ -92,3 +92,43 @@ def test_case_page_shows_the_fee_to_pay(client, charging, citizen, clerk, outsid
     assert f"/my/payments/{order.code}/" in page
     client.force_login(outsider)
     assert client.get(f"/my/cases/{case.number}/").status_code == 404
+
+
+def test_expired_case_fee_can_be_reissued_by_the_payer_and_paid(client, charging, citizen, clerk):
+    from tongban.payments.services import orders
+
+    case = accepted_case(charging, citizen, clerk)
+    old = PaymentOrder.objects.get()
+    orders.expire_due_orders(now=old.expires_at)
+    client.force_login(citizen)
+    page = client.get(f"/my/payments/{old.code}/").content.decode()
+    assert 'id="reissue-order"' in page
+    response = client.post(f"/my/payments/{old.code}/", {"action": "reissue"})
+    new = PaymentOrder.objects.exclude(pk=old.pk).get()
+    assert response.status_code == 302 and response["Location"] == f"/my/payments/{new.code}/"
+    assert new.reference == case.number and new.amount == 6000 and new.status == "created"
+    assert AuditEvent.objects.filter(event_type="payments.order_reissued").count() == 1
+    again = client.post(f"/my/payments/{old.code}/", {"action": "reissue"})
+    assert again.status_code == 409 and PaymentOrder.objects.count() == 2  # one open at a time
+    payment = started(new, citizen)
+    post_callback(client, payment, callback_payload(payment))
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_REVIEW
+
+
+def test_reissue_is_refused_for_outsiders_and_cases_no_longer_waiting(
+    client, charging, citizen, clerk, outsider
+):
+    from tongban.payments.services import orders
+
+    case = accepted_case(charging, citizen, clerk)
+    old = PaymentOrder.objects.get()
+    orders.expire_due_orders(now=old.expires_at)
+    client.force_login(outsider)
+    assert client.post(f"/my/payments/{old.code}/", {"action": "reissue"}).status_code == 404
+    lifecycle.withdraw_case(case, actor=citizen, reason="不办了")
+    client.force_login(citizen)
+    response = client.post(f"/my/payments/{old.code}/", {"action": "reissue"})
+    assert response.status_code == 409 and "不能重新开具" in response.content.decode()
+    assert PaymentOrder.objects.count() == 1
+    assert not AuditEvent.objects.filter(event_type="payments.order_reissued").exists()

@@ -202,3 +202,12 @@ def test_listeners_see_every_change_inside_the_transaction(order, citizen):
     finally:
         events.unregister_order_listener(listener)
     assert seen == [(order.code, "created", "started")]
+
+
+def test_department_orders_are_not_reissued_by_the_payer(psb, citizen):
+    order = make_order(psb, citizen, source="api")
+    orders.expire_due_orders(now=order.expires_at)
+    with pytest.raises(DomainError) as excinfo:
+        orders.reissue_order(order, actor=citizen)
+    assert excinfo.value.code == OrderError.NOT_REISSUABLE
+    assert PaymentOrder.objects.count() == 1

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tongban.core.exceptions import DomainError
@@ -68,7 +69,18 @@ def _current_payment(order: PaymentOrder, trade_no: str) -> Payment | None:
 def pay(request, code):
     order = orders.access_payer_order(request.user, code)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "reissue":
+        try:
+            new = orders.reissue_order(order, actor=request.user)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("已重新生成缴款单，请在缴费期限内缴费。"))
+            return redirect("payments_payer:pay", code=new.code)
+    elif request.method == "POST":
         try:
             payment, _result = orders.start_payment(
                 order, channel=request.POST.get("channel", ""), actor=request.user
@@ -88,6 +100,8 @@ def pay(request, code):
         "badge": BADGES.get(order.status, ""),
         "payment": payment,
         "channels": adapters() if order.is_payable else [],
+        "can_reissue": order.status == PaymentOrder.Status.EXPIRED
+        and order.source == PaymentOrder.Source.CASE,
         "polling": order.status in (PaymentOrder.Status.STARTED, PaymentOrder.Status.SUBMITTED)
         or (
             payment is not None
