@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -372,22 +372,32 @@ def reconcile_statement(statement: StatementFile, *, actor) -> ReconciliationRun
     if existing is not None:
         return existing
     start, end = statements.day_bounds(statement.statement_date)
-    with transaction.atomic():
-        run = ReconciliationRun.objects.create(
+    try:
+        with transaction.atomic():
+            run = ReconciliationRun.objects.create(
+                channel=statement.channel,
+                statement_date=statement.statement_date,
+                statement=statement,
+                status=ReconciliationRun.Status.COMPLETED,
+                started_by_name=str(actor) if actor else "system",
+                started_at=timezone.now(),
+            )
+            writer = _Writer(run)
+            _match_payments(run, statement, start, end, writer)
+            _match_refunds(run, statement, start, end, writer)
+            writer.finish()
+            run.finished_at = timezone.now()
+            run.save(update_fields=["finished_at"])
+            _record_completed(run, writer.counts, actor)
+    except IntegrityError:  # another worker completed the same day first: theirs stands
+        existing = ReconciliationRun.objects.filter(
             channel=statement.channel,
             statement_date=statement.statement_date,
-            statement=statement,
             status=ReconciliationRun.Status.COMPLETED,
-            started_by_name=str(actor) if actor else "system",
-            started_at=timezone.now(),
-        )
-        writer = _Writer(run)
-        _match_payments(run, statement, start, end, writer)
-        _match_refunds(run, statement, start, end, writer)
-        writer.finish()
-        run.finished_at = timezone.now()
-        run.save(update_fields=["finished_at"])
-        _record_completed(run, writer.counts, actor)
+        ).first()
+        if existing is None:
+            raise
+        return existing
     return run
 
 

@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -346,7 +348,10 @@ def write_simulated_statement(channel: str, day: date, *, discrepancies=None) ->
     rows = inject_discrepancies(simulated_rows(channel, day), day, discrepancies)
     path = statement_path(channel, day)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_statement(channel, day, rows))
+    # write then rename, so a reader never sees half a file
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    partial.write_bytes(render_statement(channel, day, rows))
+    os.replace(partial, path)
     return path
 
 
@@ -386,51 +391,59 @@ def import_statement(
         if existing.sm3 == digest:
             return existing
         raise error(FinanceError.STATEMENT_CONFLICT)
-    with transaction.atomic():
-        statement = StatementFile.objects.create(
-            channel=channel,
-            statement_date=day,
-            file_name=(file_name or f"{channel}-{day:%Y%m%d}.csv")[:200],
-            content=content,
-            sm3=digest,
-            row_count=len(parsed.lines),
-            total_amount=parsed.paid_total - parsed.refunded_total,
-            total_fee=parsed.fee_total,
-            fetched_at=timezone.now(),
-        )
-        batch = []
-        for line in parsed.lines:
-            batch.append(
-                StatementLine(
-                    statement=statement,
-                    line_no=line.line_no,
-                    kind=line.kind,
-                    occurred_at=line.occurred_at,
-                    trade_no=line.trade_no,
-                    channel_trade_no=line.channel_trade_no,
-                    payment_code=line.payment_code,
-                    amount=line.amount,
-                    fee=line.fee,
-                )
+    try:
+        with transaction.atomic():
+            statement = StatementFile.objects.create(
+                channel=channel,
+                statement_date=day,
+                file_name=(file_name or f"{channel}-{day:%Y%m%d}.csv")[:200],
+                content=content,
+                sm3=digest,
+                row_count=len(parsed.lines),
+                total_amount=parsed.paid_total - parsed.refunded_total,
+                total_fee=parsed.fee_total,
+                fetched_at=timezone.now(),
             )
-            if len(batch) >= 5000:
-                StatementLine.objects.bulk_create(batch)
-                batch = []
-        StatementLine.objects.bulk_create(batch)
-        audit.record(
-            "payments.statement_imported",
-            actor=actor,
-            target=statement,
-            data={
-                "channel": channel,
-                "date": day.isoformat(),
-                "rows": len(parsed.lines),
-                "paid_total": parsed.paid_total,
-                "refunded_total": parsed.refunded_total,
-                "fee_total": parsed.fee_total,
-                "sm3": digest,
-            },
-        )
+            batch = []
+            for line in parsed.lines:
+                batch.append(
+                    StatementLine(
+                        statement=statement,
+                        line_no=line.line_no,
+                        kind=line.kind,
+                        occurred_at=line.occurred_at,
+                        trade_no=line.trade_no,
+                        channel_trade_no=line.channel_trade_no,
+                        payment_code=line.payment_code,
+                        amount=line.amount,
+                        fee=line.fee,
+                    )
+                )
+                if len(batch) >= 5000:
+                    StatementLine.objects.bulk_create(batch)
+                    batch = []
+            StatementLine.objects.bulk_create(batch)
+            audit.record(
+                "payments.statement_imported",
+                actor=actor,
+                target=statement,
+                data={
+                    "channel": channel,
+                    "date": day.isoformat(),
+                    "rows": len(parsed.lines),
+                    "paid_total": parsed.paid_total,
+                    "refunded_total": parsed.refunded_total,
+                    "fee_total": parsed.fee_total,
+                    "sm3": digest,
+                },
+            )
+    except IntegrityError:  # the same day stored concurrently: same file, same answer
+        existing = StatementFile.objects.filter(channel=channel, statement_date=day).first()
+        if existing is None:
+            raise
+        if existing.sm3 != digest:
+            raise error(FinanceError.STATEMENT_CONFLICT) from None
+        return existing
     return statement
 
 
