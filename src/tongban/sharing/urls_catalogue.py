@@ -10,4 +10,5 @@ urlpatterns: list = [
     # simulators only: a provider's HTTP interface for the demo (社会保险参保信息)
     path("demo-provider/social-insurance/", demo_provider.social_insurance, name="demo_provider"),
     path("<str:code>/", catalogue.resource_detail, name="detail"),
+    path("<str:code>/status/", catalogue.resource_status, name="status"),
 ]

@@ -191,3 +191,27 @@ def register_resource(request, payload: ResourceIn):
         actor=request.user, provider=provider, items=items, **data
     )
     return Status(201, resource_out(resource))
+
+
+@router.post(
+    "/catalogue/resources/{code}/publish",
+    response={200: ResourceOut, **ERRORS},
+    operation_id="sharing_publish_resource",
+    summary="发布信息资源",
+)
+@require_perm(permissions.SHARING_MANAGE_RESOURCE)
+def publish_resource(request, code: str):
+    resource = selectors.access_resource(request.user, code)
+    return resource_out(catalogue.publish_resource(actor=request.user, resource=resource))
+
+
+@router.post(
+    "/catalogue/resources/{code}/retire",
+    response={200: ResourceOut, **ERRORS},
+    operation_id="sharing_retire_resource",
+    summary="停用信息资源",
+)
+@require_perm(permissions.SHARING_MANAGE_RESOURCE)
+def retire_resource(request, code: str):
+    resource = selectors.access_resource(request.user, code)
+    return resource_out(catalogue.retire_resource(actor=request.user, resource=resource))

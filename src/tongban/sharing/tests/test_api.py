@@ -75,6 +75,10 @@ def test_dept_admin_registers_a_resource(client, gz_mca, mca_admin):
     response = post(client, "/api/v1/sharing/catalogue/resources", body)
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "draft"
+    response = post(client, "/api/v1/sharing/catalogue/resources/440100-MZ-DB-0001/publish", {})
+    assert response.status_code == 200 and response.json()["status"] == "published"
+    response = post(client, "/api/v1/sharing/catalogue/resources/440100-MZ-DB-0001/publish", {})
+    assert response.status_code == 409 and response.json()["code"] == "illegal_resource_transition"
     assert AuditEvent.objects.filter(event_type="sharing.resource_registered").count() == 1
     response = post(client, "/api/v1/sharing/catalogue/resources", body)
     assert response.status_code == 409 and response.json()["code"] == "resource_code_taken"

@@ -217,3 +217,38 @@ def test_other_citizen_sees_nothing(client, granted, mca_system, outsider):
     assert "广州市民政局" not in page and "暂无记录" in page
     client.logout()
     assert client.get("/my/data-usage/").status_code == 302
+
+
+def test_provider_publishes_and_retires_its_resource(client, gz_mca, mca_admin, psb_admin):
+    from tongban.sharing.services import catalogue
+
+    resource = catalogue.register_resource(
+        actor=mca_admin,
+        provider=gz_mca,
+        code="440100-MZ-DB-0001",
+        name="最低生活保障对象信息",
+        classification="103002",
+        items=[{"key": "id_number", "name": "身份证号", "sensitivity": "personal"}],
+        share_type="conditional",
+        backing="dataset",
+    )
+    url = f"/data/{resource.code}/status/"
+    client.force_login(psb_admin)  # another department's admin: drafts are not visible
+    assert client.post(url, {"action": "publish"}).status_code == 404
+    resource.refresh_from_db()
+    assert resource.status == "draft"
+    client.force_login(mca_admin)
+    assert "发布资源" in client.get(f"/data/{resource.code}/").content.decode()
+    client.post(url, {"action": "publish"})
+    resource.refresh_from_db()
+    assert resource.status == "published" and resource.released_on is not None
+    client.force_login(psb_admin)  # published: visible, but not theirs to retire
+    assert client.post(url, {"action": "retire"}).status_code == 403
+    client.force_login(mca_admin)
+    client.post(url, {"action": "retire"})
+    resource.refresh_from_db()
+    assert resource.status == "retired"
+    events = AuditEvent.objects.filter(
+        event_type__in=["sharing.resource_published", "sharing.resource_retired"]
+    )
+    assert events.count() == 2

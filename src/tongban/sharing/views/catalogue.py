@@ -1,11 +1,16 @@
 """The resource catalogue pages (/data/): search with filters, a resource's page."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tongban.core.exceptions import DomainError
 from tongban.core.permissions import require_perm_page
 from tongban.sharing import permissions, selectors
+from tongban.sharing.services import catalogue
 from tongban.sharing.views.forms import ResourceSearchForm
 
 
@@ -40,3 +45,24 @@ def resource_detail(request, code):
         "can_manage": selectors.can_manage(request.user, resource),
     }
     return render(request, "sharing/catalogue_detail.html", context)
+
+
+@require_perm_page(permissions.SHARING_MANAGE_RESOURCE)
+@require_POST
+def resource_status(request, code):
+    """Publish a draft (or retired) resource, or retire a published one."""
+    try:
+        resource = selectors.access_resource(request.user, code)
+        if not selectors.can_manage(request.user, resource):
+            raise DjangoPermissionDenied(_("您没有执行此操作的权限。"))
+        if request.POST.get("action") == "publish":
+            catalogue.publish_resource(actor=request.user, resource=resource)
+            messages.success(request, _("资源已发布。"))
+        elif request.POST.get("action") == "retire":
+            catalogue.retire_resource(actor=request.user, resource=resource)
+            messages.success(request, _("资源已停用：不能再申请，已有授权的调用也会被拒绝。"))
+    except DomainError as exc:
+        if exc.status == 404:
+            return render(request, "sharing/error.html", {"error": exc}, status=404)
+        messages.error(request, exc.message)
+    return redirect("sharing_catalogue:detail", code=code)
