@@ -276,3 +276,17 @@ def test_metrics_from_records(population, mca_system, mca_admin, psb_admin, gz_p
     assert metrics["sharing_rate"] == 1.0
     assert metrics["requests_decided"] == 1 and metrics["average_turnaround_working_days"] == 0
     assert metrics["overdue_requests"] == 1
+
+
+def test_periodic_task_escalates(settings, population, mca_system, mca_admin):
+    from django.utils.module_loading import import_string
+
+    path = "tongban.sharing.tasks.escalate_overdue_share_requests"
+    assert settings.PERIODIC_TASKS[path] == 3600
+    system, _ = mca_system
+    share_request = submit(mca_admin, population, system)
+    ShareRequest.objects.filter(pk=share_request.pk).update(due_on=date(2020, 1, 1))
+    result = import_string(path).enqueue()
+    assert result.return_value == {"escalated": 1}
+    share_request.refresh_from_db()
+    assert share_request.status == ShareRequest.Status.ESCALATED
