@@ -587,6 +587,7 @@ def datastore_search(call: Call):
             offset=offset,
             columns=wanted,
             q=q,
+            q_columns=keys,
             with_line=True,
         )
     except DomainError as exc:

@@ -12,12 +12,10 @@ credit code), ``integer``, ``decimal`` (stored as its exact text), ``date`` (ISO
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _t
 
@@ -200,7 +198,14 @@ def get_version(resource: Resource, number: int) -> DatasetVersion:
 
 
 # --- reading rows -----------------------------------------------------------------------
-def _filtered(version: DatasetVersion, filters: dict | None, *, lookup_key: str = "", q: str = ""):
+def _filtered(
+    version: DatasetVersion,
+    filters: dict | None,
+    *,
+    lookup_key: str = "",
+    q: str = "",
+    q_columns: list[str] | None = None,
+):
     columns = {column["key"]: column for column in version.columns}
     rows = DatasetRow.objects.filter(version=version)
     for key, raw in (filters or {}).items():
@@ -222,16 +227,12 @@ def _filtered(version: DatasetVersion, filters: dict | None, *, lookup_key: str 
                 condition |= Q(**{f"data__{key}": value})
             rows = rows.filter(condition)
     if q:
-        rows = rows.filter(data__icontains=_json_text(q))
+        # values only (never keys), and only in the columns the caller may see
+        condition = Q()
+        for key in q_columns if q_columns is not None else list(columns):
+            condition |= Q(**{f"data__{key}__icontains": q})
+        rows = rows.filter(condition) if condition else rows.none()
     return rows
-
-
-def _json_text(text: str) -> str:
-    """``text`` as it appears inside the stored JSON: SQLite keeps Django's ASCII-escaped
-    form (``\\u836f``), PostgreSQL's jsonb prints the characters themselves."""
-    if connection.vendor == "sqlite":
-        return json.dumps(text)[1:-1]
-    return text
 
 
 def version_rows(
@@ -242,13 +243,20 @@ def version_rows(
     offset: int = 0,
     columns: list[str] | None = None,
     q: str = "",
+    q_columns: list[str] | None = None,
     with_line: bool = False,
 ) -> tuple[list[dict], int]:
     """Rows of ``version`` matching ``filters`` (equality per item, a list means any of),
     restricted to ``columns`` (in that order) when given, and the total count."""
-    rows = _filtered(version, filters, lookup_key=version.resource.lookup_key, q=q)
-    total = rows.count()
     keys = columns if columns is not None else version.column_keys()
+    rows = _filtered(
+        version,
+        filters,
+        lookup_key=version.resource.lookup_key,
+        q=q,
+        q_columns=q_columns if q_columns is not None else keys,
+    )
+    total = rows.count()
     page = rows.order_by("line").values_list("line", "data")[offset : offset + limit]
     result = []
     for line, data in page:

@@ -263,3 +263,20 @@ def test_package_search_mixes_words_and_field_terms_and_counts_facets(
 
     response, body = call(client, "package_search", **{"facet.field": '["colour"]'})
     assert response.status_code == 400 and body["error"]["__type"] == "Search Query Error"
+
+
+def test_datastore_q_searches_public_values_only(client, gz_market_dept, dept_admin):
+    from tongban.sharing.models import DatasetRow
+
+    dataset = published_dataset(gz_market_dept, dept_admin, rows=3)
+    version = datasets.current_version(dataset.resource)
+    row = DatasetRow.objects.get(version=version, line=2)
+    row.data["remark"] = "内部核查中"
+    row.save()
+    for probe in ["内部核查", "remark", "pharmacists"]:
+        _r, body = call(client, "datastore_search", resource_id=str(version.uuid), q=probe)
+        assert body["result"]["total"] == 0, probe
+    _r, body = call(
+        client, "datastore_search", resource_id=str(version.uuid), q="越秀", fields="name"
+    )
+    assert body["result"]["records"] == [{"_id": 2, "name": "测试药店2"}]
