@@ -4,8 +4,10 @@
 ``ReconciliationItem`` per statement line and per platform record of that channel and day:
 
 - payments: ``Payment`` rows of the channel with ``status=success`` and ``paid_at`` in the
-  Beijing calendar day, keyed by the platform trade number (``trade_no``) and checked against
-  the line's payment code (缴款码) — a line matches a payment only when both agree;
+  Beijing calendar day, and those flagged ``amount_mismatch`` by that day's callback
+  (``statements.payments_of_day``), keyed by the platform trade number (``trade_no``) and
+  checked against the line's payment code (缴款码) — a line matches a payment only when both
+  agree;
 - refunds: ``Refund`` rows of payments of the channel that ``succeeded`` that day, keyed by
   the refund number.
 

@@ -9,8 +9,10 @@ Lifecycle (``Refund.Status``)::
                                                    submitted ──▶ succeeded | failed
 
 Rules:
-- Only a paid order (``success``) can be refunded, only by finance staff of its collecting
-  department (``payments.request_refund`` in the order's org unit), with a reason.
+- Only money received can be refunded — the payment that paid the order (``success``), or a
+  payment flagged ``amount_mismatch`` (the channel took another amount, the order stayed
+  unpaid) — only by finance staff of the collecting department (``payments.request_refund``
+  in the order's org unit), with a reason.
 - Never more than paid: requested, approved, submitted and succeeded refunds of a payment
   together stay within its amount. The order row is locked (``select_for_update``) while the
   sum is checked and the refund written, so two concurrent requests cannot both pass.
@@ -91,12 +93,6 @@ def access_refund(user, refund_no: str, permission: str = PAYMENTS_VIEW_FINANCE)
     if refund is None:
         raise error(FinanceError.REFUND_NOT_FOUND)
     return refund
-
-
-def paying_payment(order):
-    """The one payment that settled ``order`` (late payments refunded automatically never
-    settle an order)."""
-    return order.payments.filter(settles_order=True, status=PAID).first()
 
 
 def received_amount(payment) -> int:
