@@ -78,10 +78,15 @@ def test_downloads_in_three_formats_without_internal_items(client, dataset):
 def test_conditional_download_needs_login(client, gz_market_dept, dept_admin, citizen):
     dataset = published_dataset(gz_market_dept, dept_admin, open_type="conditional")
     url = f"/opendata/datasets/{dataset.name}/download/1.csv"
+    page = client.get(f"/opendata/datasets/{dataset.name}/").content.decode()
+    assert "登录后可预览" in page and "测试药店1" not in page and "<svg" not in page
+    chart_url = f"/opendata/datasets/{dataset.name}/chart/?column=area"
+    assert client.get(chart_url).status_code == 403
     assert client.get(url).status_code == 403
     assert not DatasetUsage.objects.filter(kind="download").exists()
     client.force_login(citizen)
     assert client.get(url).status_code == 200
+    assert "测试药店1" in client.get(f"/opendata/datasets/{dataset.name}/").content.decode()
 
 
 def test_withdrawn_and_unknown_datasets_are_404(client, dataset, dept_admin):

@@ -75,16 +75,20 @@ def dataset_detail(request, name):
     version = datasets.current_version(resource)
     columns = opendata.open_columns(resource, version)
     keys = [column["key"] for column in columns]
-    preview, total = datasets.version_rows(version, limit=PREVIEW_ROWS, columns=keys)
+    needs_login = (
+        resource.open_type == Resource.OpenType.CONDITIONAL and not request.user.is_authenticated
+    )
+    preview, total, chart = [], version.row_count if version else 0, None
     numeric = opendata_chart.numeric_columns(columns)
-    chart = None
-    if numeric:
-        data = opendata_chart.chart_data(version, columns, numeric[0]["key"])
-        chart = {
-            "svg": opendata_chart.render_svg(data),
-            "title": data["title"],
-            "key": numeric[0]["key"],
-        }
+    if not needs_login:  # 有条件开放: rows (preview, chart) only after login
+        preview, total = datasets.version_rows(version, limit=PREVIEW_ROWS, columns=keys)
+        if numeric:
+            data = opendata_chart.chart_data(version, columns, numeric[0]["key"])
+            chart = {
+                "svg": opendata_chart.render_svg(data),
+                "title": data["title"],
+                "key": numeric[0]["key"],
+            }
     opendata.record_usage(dataset, DatasetUsage.Kind.VIEW)
     return render(
         request,
@@ -100,8 +104,7 @@ def dataset_detail(request, name):
             "numeric": numeric,
             "chart": chart,
             "usage": opendata.usage_totals(dataset),
-            "needs_login": resource.open_type == Resource.OpenType.CONDITIONAL
-            and not request.user.is_authenticated,
+            "needs_login": needs_login,
             "formats": ["csv", "json", "xlsx"],
         },
     )
@@ -110,6 +113,7 @@ def dataset_detail(request, name):
 @require_GET
 def dataset_chart(request, name):
     dataset = _dataset_or_404(name)
+    opendata.require_data_access(dataset, request.user)
     version = datasets.current_version(dataset.resource)
     columns = opendata.open_columns(dataset.resource, version)
     numeric = opendata_chart.numeric_columns(columns)
