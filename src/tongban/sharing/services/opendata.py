@@ -8,8 +8,8 @@ sensitive** (``personal_item_not_publishable``). Only items marked *public* are 
 every read (``servable_dataset``), so a resource whose items or open type changed after
 publication stops being served at once.
 
-有条件开放 datasets show their metadata and preview to everyone; downloads and row queries
-need a logged-in user.
+有条件开放 datasets show their metadata and data items to everyone; rows (preview, chart,
+downloads, row queries) need a logged-in user.
 """
 
 from __future__ import annotations
