@@ -75,13 +75,17 @@ class _Call:
 
     def refuse(self, code, **kwargs) -> DomainError:
         """Record the refused call (committed) and return the error to raise."""
+        return self.refused(error(code, **kwargs))
+
+    def refused(self, exc: DomainError) -> DomainError:
+        """Record a call refused with ``exc`` (possibly another area's code) and return it."""
         with transaction.atomic():
             self.log(
                 outcome=AccessLogEntry.Outcome.REFUSED,
-                refusal_code=str(code),
+                refusal_code=exc.code,
                 items=self.items or [],
             )
-        return error(code, **kwargs)
+        return exc
 
 
 def _active_grant(call: _Call) -> Grant:
@@ -107,7 +111,7 @@ def _prepare(call: _Call) -> list[str]:
     try:
         call.system = system_for_application(call.application)
     except DomainError as exc:
-        raise call.refuse(exc.code) from None
+        raise call.refused(exc) from None
     call.resource = (
         Resource.objects.select_related("provider", "provider__parent")
         .filter(code=call.resource_code, status=Resource.Status.PUBLISHED)
@@ -173,7 +177,7 @@ def _serve(call: _Call, items, filters, *, limit, offset) -> GatewayResult:
             call.resource, filters=filters, division=grant.row_division, limit=limit, offset=offset
         )
     except DomainError as exc:
-        raise call.refuse(exc.code) from None
+        raise call.refused(exc) from None
     with transaction.atomic():
         # Under the chain's lock every append is serialised: the count is exact.
         audit._lock_chain(AccessLogEntry, access_log.CHAIN_LOCK_KEY)
