@@ -58,7 +58,9 @@ def test_create_and_get_an_order(client, system, psb):
     response = _create(client, headers)
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["status"] == "created" and data["amount"] == 1000 and data["org_unit"] == psb.full_name
+    assert (
+        data["status"] == "created" and data["amount"] == 1000 and data["org_unit"] == psb.full_name
+    )
     assert len(data["code"]) == 20 and data["pay_url"].endswith(f"/my/payments/{data['code']}/")
     order = PaymentOrder.objects.get(code=data["code"])
     assert order.client_id == app.client_id and order.source == "api" and order.payer is None
@@ -233,3 +235,16 @@ def test_openapi_documents_operations_and_error_codes(client):
         "payments_list_my_orders",
     } <= operation_ids
     assert "invalid_checksum" in ALL_ORDER_CODES and "order_not_found" in ALL_ORDER_CODES
+
+
+def test_list_query_count_does_not_grow_with_orders(client, system, django_assert_max_num_queries):
+    _app, headers = system
+    _create(client, headers)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/api/v1/payments/orders", headers=headers)
+        baseline = len(few)
+    for n in range(4):
+        _create(client, headers, {**BODY, "reference": f"R{n}"})
+    with django_assert_max_num_queries(baseline):
+        response = client.get("/api/v1/payments/orders", headers=headers)
+    assert response.json()["count"] == 5
