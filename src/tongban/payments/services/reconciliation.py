@@ -87,26 +87,40 @@ def access_item(user, item_id, permission: str = PAYMENTS_VIEW_FINANCE) -> Recon
     return item
 
 
-def run_summary(run: ReconciliationRun, user=None) -> dict:
-    """Counts and amounts per outcome, over the items ``user`` may see (all when None)."""
-    items = run.items.all() if user is None else items_for(user).filter(run=run)
-    summary = {
+def _empty_summary() -> dict:
+    return {
         kind: {"count": 0, "platform_amount": 0, "channel_amount": 0, "open": 0} for kind in Kind
     }
-    rows = items.values("kind").annotate(
-        count=Count("pk"),
-        platform_amount=Sum("platform_amount"),
-        channel_amount=Sum("channel_amount"),
-        open=Count("pk", filter=Q(status=ItemStatus.OPEN)),
+
+
+def run_summaries(runs, user=None) -> dict[int, dict]:
+    """``{run id: summary}`` for several runs in one query (see ``run_summary``)."""
+    run_ids = [run.pk for run in runs]
+    items = ReconciliationItem.objects.all() if user is None else items_for(user)
+    summaries = {run_id: _empty_summary() for run_id in run_ids}
+    rows = (
+        items.filter(run_id__in=run_ids)
+        .values("run_id", "kind")
+        .annotate(
+            count=Count("pk"),
+            platform_amount=Sum("platform_amount"),
+            channel_amount=Sum("channel_amount"),
+            open=Count("pk", filter=Q(status=ItemStatus.OPEN)),
+        )
     )
     for row in rows:
-        summary[row["kind"]] = {
+        summaries[row["run_id"]][row["kind"]] = {
             "count": row["count"],
             "platform_amount": int(row["platform_amount"] or 0),
             "channel_amount": int(row["channel_amount"] or 0),
             "open": row["open"],
         }
-    return summary
+    return summaries
+
+
+def run_summary(run: ReconciliationRun, user=None) -> dict:
+    """Counts and amounts per outcome, over the items ``user`` may see (all when None)."""
+    return run_summaries([run], user)[run.pk]
 
 
 # --- matching ----------------------------------------------------------------------------------

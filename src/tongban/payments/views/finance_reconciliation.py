@@ -27,8 +27,9 @@ def _runs_context(request, start_form=None, upload_form=None):
     )
     page = _page(request, runs)
     yesterday = timezone.localdate() - timedelta(days=1)
+    summaries = reconciliation.run_summaries(page.object_list, request.user)
     for run in page.object_list:
-        summary = reconciliation.run_summary(run, request.user)
+        summary = summaries[run.pk]
         run.visible = summary
         run.open_total = sum(values["open"] for values in summary.values())
         run.difference_total = sum(
