@@ -19,6 +19,7 @@ due the day they are accepted), counted from the day of acceptance by ``core.cal
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -106,8 +107,8 @@ def _check_rate_limit(*, submitter, ip, mobile, channel) -> None:
 
 def _lock(order: WorkOrder) -> WorkOrder:
     return (
-        WorkOrder.objects.select_for_update()
-        .select_related("hotline_unit", "org_unit")
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("hotline_unit", "org_unit__parent")
         .get(pk=order.pk)
     )
 
@@ -235,7 +236,7 @@ def create_work_order(
     suggestions = suggest_departments(f"{title} {content}", division_code, limit=1)
     with transaction.atomic():
         order = WorkOrder.objects.create(
-            number=f"TMP-{now.timestamp()}-{id(now)}"[:32],
+            number=f"TMP-{uuid.uuid4().hex[:28]}",  # replaced by the real number below
             kind=kind,
             channel=channel,
             is_urgent=bool(is_urgent),
