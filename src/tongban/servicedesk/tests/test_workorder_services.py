@@ -325,3 +325,17 @@ def test_callback_cannot_rate_twice(citizen, hotline_operator, gz_env_dept, env_
     assert snapshot(order) == before
     order.refresh_from_db()
     assert order.rating_channel == "online"
+
+
+def test_hotline_entries_are_not_rate_limited(hotline_operator, guangzhou, settings):
+    settings.WORKORDER_RATE_LIMIT = 1
+    for n in range(2):
+        svc.create_work_order(
+            actor=hotline_operator,
+            kind="consultation",
+            channel="hotline",
+            title=f"咨询{n}",
+            content=f"第{n}个问题：社保卡怎么补办",
+            contact_mobile="13711112222",
+        )
+    assert WorkOrder.objects.filter(contact_mobile="13711112222").count() == 2
