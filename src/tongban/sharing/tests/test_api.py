@@ -225,3 +225,62 @@ def test_register_system_returns_secret_once(client, gz_mca, gz_psb, mca_admin):
     assert response.status_code == 403
     assert ConsumerSystem.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="sharing.consumer_system_registered").count() == 1
+
+
+def _counts():
+    from tongban.sharing.models import AccessLogEntry
+
+    return (
+        Resource.objects.filter(status="published").count(),
+        ShareRequest.objects.exclude(status="submitted").count(),
+        ShareRequest.objects.count(),
+        Grant.objects.filter(status="active").count(),
+        ConsumerSystem.objects.count(),
+        AccessLogEntry.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "other_city"])
+def test_outsiders_change_nothing_anywhere(client, who, granted, citizen, sz_mca_admin, gz_mca):
+    share_request, grant = granted
+    if who == "citizen":
+        client.force_login(citizen)
+    elif who == "other_city":
+        client.force_login(sz_mca_admin)
+    number = share_request.number
+    before = _counts()
+    api = "/api/v1/sharing"
+    attempts = [
+        ("post", f"{api}/catalogue/resources/{POP_CODE}/retire", {}),
+        ("post", f"{api}/requests", request_body(share_request.consumer_system)),
+        ("post", f"{api}/requests/{number}/withdraw", {}),
+        ("post", f"{api}/requests/{number}/refuse", {"reason": "不同意"}),
+        ("post", f"{api}/requests/{number}/arbitrate", {"grant": False, "reason": "x"}),
+        ("post", f"{api}/grants/{grant.pk}/revoke", {"reason": "x"}),
+        ("post", f"{api}/systems", {"org_unit_id": gz_mca.pk, "name": "冒名系统"}),
+        ("get", f"{api}/requests/{number}", None),
+        (
+            "post",
+            f"/workbench/sharing/requests/{number}/",
+            {"action": "revoke", "revoke-reason": "x"},
+        ),
+        ("post", f"/workbench/sharing/requests/{number}/", {"action": "withdraw"}),
+        ("post", f"/data/{POP_CODE}/status/", {"action": "retire"}),
+        ("post", f"/console/sharing/requests/{number}/", {"decision": "refuse", "reason": "x"}),
+        ("post", "/workbench/sharing/systems/new/", {"org_unit": gz_mca.pk, "name": "冒名"}),
+    ]
+    for method, url, body in attempts:
+        if method == "get":
+            response = client.get(url)
+        elif url.startswith(api):
+            response = post(client, url, body)
+        else:
+            response = client.post(url, body)
+        allowed = (
+            (302, 401, 403, 404) if url.startswith(api) or "systems" not in url else (200, 302, 403)
+        )
+        assert response.status_code in allowed, (url, response.status_code)  # 200: form error
+        if response.status_code == 302:  # pages send the anonymous to the login page
+            assert who == "anonymous" and "/login/" in response["Location"], url
+    assert _counts() == before
