@@ -229,6 +229,9 @@ def test_publish_and_withdraw_from_the_page(client, resource, dept_admin):
     assert client.post(url, {"action": "publish", "tags": "药店，医保"}).status_code == 302
     dataset = OpenDataset.objects.get()
     assert dataset.tags == ["药店", "医保"]
+    client.get(f"/opendata/datasets/{dataset.name}/")
+    page = client.get(f"/opendata/manage/resources/{resource.code}/").content.decode()
+    assert "浏览 1 次" in page
     assert client.post(url, {"action": "withdraw", "reason": "更正"}).status_code == 302
     dataset.refresh_from_db()
     assert dataset.status == "withdrawn"

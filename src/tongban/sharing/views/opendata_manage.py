@@ -127,6 +127,7 @@ def _resource_page(request, resource, *, form_error=None, publish_error=None, st
             "versions": list(datasets.accepted_versions(resource)),
             "jobs": list(ImportJob.objects.filter(resource=resource)[:10]),
             "dataset": dataset,
+            "usage": opendata.usage_totals(dataset) if dataset else None,
             "problem": error(problem).message if problem else "",
             "form_error": form_error,
             "publish_error": publish_error,
