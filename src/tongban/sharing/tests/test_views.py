@@ -252,3 +252,14 @@ def test_provider_publishes_and_retires_its_resource(client, gz_mca, mca_admin, 
         event_type__in=["sharing.resource_published", "sharing.resource_retired"]
     )
     assert events.count() == 2
+
+
+def test_both_sides_see_the_grant_on_their_home(
+    client, granted, mca_admin, psb_admin, sz_mca_admin
+):
+    for user, label in ((mca_admin, "本部门使用"), (psb_admin, "本部门提供")):
+        client.force_login(user)
+        page = client.get("/workbench/sharing/").content.decode()
+        assert "有效授权" in page and label in page and "人口基础信息" in page
+    client.force_login(sz_mca_admin)
+    assert "有效授权" not in client.get("/workbench/sharing/").content.decode()

@@ -43,6 +43,8 @@ def home(request):
         "outgoing": consumer[:50],
         "decided": provider.exclude(status__in=ShareRequest.OPEN_STATUSES)[:50],
         "systems": selectors.consumer_systems_for(user),
+        "grants_in": selectors.grants_as_consumer(user).filter(status=Grant.Status.ACTIVE)[:50],
+        "grants_out": selectors.grants_as_provider(user).filter(status=Grant.Status.ACTIVE)[:50],
         "resources": selectors.search_resources(user).filter(provider__in=own_units)[:50],
         "may_request": core_permissions.has_perm(user, permissions.SHARING_REQUEST_SHARE),
         "may_manage": core_permissions.has_perm(user, permissions.SHARING_MANAGE_RESOURCE),
