@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongban.core.exceptions import DomainError
@@ -16,16 +17,16 @@ from tongban.servicedesk.services.workorder_notices import citizen_notices, mark
 from tongban.servicedesk.views.workorders_forms import STARS, RatingForm, WorkOrderForm
 
 ACTION_LABELS = {
-    "accepted": "已受理",
-    "linked": "同类问题并案办理",
-    "dispatched": "已派单",
-    "returned": "部门退回，重新派单",
-    "replied": "部门已答复",
-    "supervised": "督办",
-    "escalated": "超期督办",
-    "concluded": "已办结",
-    "called_back": "已回访",
-    "rated": "已评价",
+    "accepted": _lazy("已受理"),
+    "linked": _lazy("同类问题并案办理"),
+    "dispatched": _lazy("已派单"),
+    "returned": _lazy("部门退回，重新派单"),
+    "replied": _lazy("部门已答复"),
+    "supervised": _lazy("督办"),
+    "escalated": _lazy("超期督办"),
+    "concluded": _lazy("已办结"),
+    "called_back": _lazy("已回访"),
+    "rated": _lazy("已评价"),
 }
 
 

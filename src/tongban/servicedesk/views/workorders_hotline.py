@@ -14,6 +14,7 @@ the form's error on the order's page (status 400/409), nothing changed.
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongban.core.exceptions import DomainError
@@ -36,13 +37,13 @@ from tongban.servicedesk.views.workorders_forms import (
 )
 
 FILTER_LABELS = [
-    ("todo", "待派单"),
-    ("in_progress", "办理中"),
-    ("replied", "待审核办结"),
-    ("callback", "待回访"),
-    ("supervised", "督办中"),
-    ("linked", "并案"),
-    ("all", "全部"),
+    ("todo", _lazy("待派单")),
+    ("in_progress", _lazy("办理中")),
+    ("replied", _lazy("待审核办结")),
+    ("callback", _lazy("待回访")),
+    ("supervised", _lazy("督办中")),
+    ("linked", _lazy("并案")),
+    ("all", _lazy("全部")),
 ]
 
 
