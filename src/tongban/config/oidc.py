@@ -34,6 +34,7 @@ MACHINE_SCOPES = {
     "payments:orders": "开具和查询非税缴款单、登记状态推送地址",
     "servicedesk:open311": "通过 Open311 接口提交和查询 12345 工单",
     "sharing:gateway": "经共享交换网关查询已授权的政务数据",
+    "sharing:datasets": "上传本部门数据集的新版本（CSV/XLSX 导入）",
 }
 
 

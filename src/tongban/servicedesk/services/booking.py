@@ -127,6 +127,8 @@ def book_appointment(
     a second booking for the same item or slot, too many open bookings or bookings today,
     booking blocked after missed visits."""
     _check_person(actor)
+    if not str(slot_id).isdigit():
+        raise error(HallError.SLOT_NOT_FOUND, field="slot")
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():

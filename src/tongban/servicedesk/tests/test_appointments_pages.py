@@ -85,9 +85,10 @@ def test_booking_a_full_slot_shows_the_error_and_changes_nothing(
 def test_booking_a_forged_slot_id_is_refused(client, citizen, slot, market_item):
     client.force_login(citizen)
     before = snapshot()
-    response = client.post(book_url(market_item), {"slot": "999999"})
-    assert response.status_code == 404
-    assert 'data-code="slot_not_found"' in response.content.decode()
+    for forged in ("999999", "abc", "", "1; DROP TABLE"):
+        response = client.post(book_url(market_item), {"slot": forged})
+        assert response.status_code == 404, forged
+        assert 'data-code="slot_not_found"' in response.content.decode()
     assert snapshot() == before
 
 
