@@ -284,3 +284,40 @@ def test_outsiders_change_nothing_anywhere(client, who, granted, citizen, sz_mca
         if response.status_code == 302:  # pages send the anonymous to the login page
             assert who == "anonymous" and "/login/" in response["Location"], url
     assert _counts() == before
+
+
+def test_list_endpoints_use_a_fixed_number_of_queries(
+    client, population, mca_system, mca_admin, gz_mca
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.sharing.services import catalogue
+
+    system, _ = mca_system
+    client.force_login(mca_admin)
+
+    def queries(url, params=None):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params or {}).status_code == 200
+        return len(ctx.captured_queries)
+
+    submit(mca_admin, population, system)
+    one = queries("/api/v1/sharing/requests"), queries("/api/v1/sharing/catalogue/resources")
+    for n in range(3):
+        submit(mca_admin, population, system)
+        catalogue.register_resource(
+            actor=mca_admin,
+            provider=gz_mca,
+            code=f"440100-MZ-XX-000{n}",
+            name=f"民政资源{n}",
+            classification="103",
+            items=[{"key": "a", "name": "甲"}, {"key": "b", "name": "乙"}],
+            share_type="unconditional",
+            backing="dataset",
+            publish=True,
+        )
+    assert (
+        queries("/api/v1/sharing/requests"),
+        queries("/api/v1/sharing/catalogue/resources"),
+    ) == one
