@@ -58,6 +58,18 @@ def orders_for_case(case: Case):
     ).order_by("-created_at", "-id")
 
 
+def _payer_number(case: Case) -> str:
+    """The case's applicant code (ID number or USCC) when it is a valid one, else the
+    applicant's own ID number, else none (the order still names its payer account)."""
+    from tongban.core.codes.validation import validate
+
+    for number in (case.applicant_code, case.applicant.id_number):
+        number = (number or "").strip().upper()
+        if number and any(validate(kind, number).valid for kind in ("citizen-id", "uscc")):
+            return number
+    return ""
+
+
 def open_case_order(case: Case, *, actor):
     """The case's fee order, from the catalogue (inside the caller's transaction)."""
     from tongban.payments.models import PaymentOrder
@@ -79,7 +91,7 @@ def open_case_order(case: Case, *, actor):
         source=PaymentOrder.Source.CASE,
         payer=case.applicant,
         payer_name=case.applicant_name or case.applicant.name,
-        payer_id_number=case.applicant_code or case.applicant.id_number or "",
+        payer_id_number=_payer_number(case),
         title=item.name,
         reference=case.number,
     )

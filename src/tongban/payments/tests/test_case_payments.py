@@ -132,3 +132,13 @@ def test_reissue_is_refused_for_outsiders_and_cases_no_longer_waiting(
     assert response.status_code == 409 and "不能重新开具" in response.content.decode()
     assert PaymentOrder.objects.count() == 1
     assert not AuditEvent.objects.filter(event_type="payments.order_reissued").exists()
+
+
+def test_a_case_without_a_valid_applicant_code_still_gets_its_order(charging, clerk):
+    from tongban.testing.factories import UserFactory
+
+    applicant = UserFactory(username="hall_applicant", id_number="", name="赵六")
+    case = accepted_case(charging, applicant, clerk, applicant_code="12345")
+    assert case.status == Case.Status.AWAITING_PAYMENT
+    order = PaymentOrder.objects.get()
+    assert order.payer == applicant and order.payer_id_number == ""
