@@ -27,3 +27,8 @@ def register() -> None:
 
 
 register()
+
+# Department systems upload new dataset versions with a client-credentials token holding
+# this scope (registered in config/oidc.py MACHINE_SCOPES); the client's org unit must be the
+# providing department or above it.
+DATASETS_SCOPE = "sharing:datasets"

@@ -15,7 +15,7 @@ Windows call tickets; the calling display shows the called numbers.
 Lifecycles (explicit, see ``Appointment.TRANSITIONS`` / ``Ticket.TRANSITIONS``)::
 
     Appointment: booked → checked_in → served | no_show;  booked → cancelled | no_show
-    Ticket:      waiting → called → served | no_show;     called → waiting (put back)
+    Ticket:      waiting → called (recalled any number of times) → served | no_show
 """
 
 from __future__ import annotations
@@ -273,7 +273,7 @@ class Ticket(models.Model):
 
     TRANSITIONS = {
         Status.WAITING: {Status.CALLED},
-        Status.CALLED: {Status.SERVED, Status.NO_SHOW, Status.WAITING},
+        Status.CALLED: {Status.SERVED, Status.NO_SHOW},
         Status.SERVED: set(),
         Status.NO_SHOW: set(),
     }
@@ -322,6 +322,9 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
 
     @property
     def is_booking(self) -> bool:

@@ -203,7 +203,7 @@ def cancel_appointment(
     now = now or timezone.now()
     if appointment.user_id != getattr(actor, "pk", None):
         raise error(HallError.APPOINTMENT_NOT_FOUND)
-    if appointment.status != Status.BOOKED:
+    if not appointment.can_become(Status.CANCELLED):
         raise error(HallError.ILLEGAL_TRANSITION)
     hours = settings.SERVICEDESK_CANCEL_CUTOFF_HOURS
     if appointment.slot.starts_at - timedelta(hours=hours) < now:

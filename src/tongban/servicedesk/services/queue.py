@@ -92,7 +92,7 @@ def check_in(*, hall: Hall, payload: str, now: datetime | None = None) -> Ticket
             field="code",
             message=_message(HallError.ALREADY_CHECKED_IN, number=number.first() or "-"),
         )
-    if appointment.status != AStatus.BOOKED:
+    if not appointment.can_become(AStatus.CHECKED_IN):
         raise error(HallError.ILLEGAL_TRANSITION, field="code")
     slot = appointment.slot
     if slot.date != timezone.localdate(now):
@@ -249,7 +249,7 @@ def call_ticket(window: Window, ticket_id, *, actor, now: datetime | None = None
     _check_clerk(actor, window)
     now = now or timezone.now()
     ticket = _ticket_at_window(window, ticket_id)
-    if ticket.status != TStatus.WAITING:
+    if not ticket.can_become(TStatus.CALLED):
         raise error(HallError.TICKET_NOT_WAITING, field="ticket")
     if not waiting_for_window(window, ticket.date).filter(pk=ticket.pk).exists():
         raise error(HallError.TICKET_NOT_FOR_WINDOW, field="ticket")
@@ -273,7 +273,7 @@ def call_ticket(window: Window, ticket_id, *, actor, now: datetime | None = None
 
 def _called_here(window: Window, ticket_id) -> Ticket:
     ticket = _ticket_at_window(window, ticket_id)
-    if ticket.status != TStatus.CALLED or ticket.window_id != window.pk:
+    if not ticket.can_become(TStatus.SERVED) or ticket.window_id != window.pk:
         raise error(HallError.TICKET_NOT_CALLED, field="ticket")
     return ticket
 

@@ -2,7 +2,11 @@
 
 * ``GET /api/v1/opendata/datasets`` — search (``q``, ``topic``, ``department``), paginated;
 * ``GET /api/v1/opendata/datasets/{name}`` — one dataset: metadata, served columns, every
-  version with its download links, usage statistics.
+  version with its download links, usage statistics;
+* ``POST /api/v1/opendata/resources/{code}/imports`` — a department system uploads a new
+  version (multipart ``file``, ``note``) with a client-credentials token holding
+  ``sharing:datasets``; answers 202 with the import job;
+* ``GET /api/v1/opendata/imports/{id}`` — the job's status, progress and rejected rows.
 
 Rows are queried through the CKAN-compatible ``/api/3/action/datastore_search``. Error codes:
 ``tongban.sharing.errors_opendata.OpenDataError``.
@@ -11,12 +15,18 @@ Rows are queried through the CKAN-compatible ``/api/3/action/datastore_search``.
 from datetime import date, datetime
 
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from tongban.core.schemas import ErrorOut
-from tongban.sharing.models import DatasetUsage, OpenDataset
-from tongban.sharing.services import datasets, opendata
+from tongban.identity.oidc.auth import ClientCredentialsBearer
+from tongban.sharing.errors_opendata import OpenDataError, error
+from tongban.sharing.models import DatasetUsage, ImportJob, OpenDataset, Resource
+from tongban.sharing.permissions_opendata import DATASETS_SCOPE
+from tongban.sharing.services import datasets, imports, opendata
+
+system_auth = ClientCredentialsBearer(scopes=[DATASETS_SCOPE])
 
 router = Router(tags=["opendata"])
 
@@ -168,3 +178,89 @@ def get_dataset(request, name: str):
         ],
         "usage": opendata.usage_totals(dataset),
     }
+
+
+class RejectedRowOut(Schema):
+    line: int
+    reasons: list[str]
+
+
+class ImportJobOut(Schema):
+    id: int
+    resource: str
+    status: str = Field(..., description="pending | running | accepted | rejected | failed")
+    progress: int = Field(..., description="percent")
+    rows_read: int
+    rows_rejected: int
+    rejections: list[RejectedRowOut] = Field(..., description="the first rejected rows")
+    error_code: str
+    error_message: str
+    version: int | None = Field(None, description="the version number once accepted")
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def _job_out(job: ImportJob) -> dict:
+    return {
+        "id": job.pk,
+        "resource": job.resource.code,
+        "status": job.status,
+        "progress": job.progress,
+        "rows_read": job.rows_read,
+        "rows_rejected": job.rows_rejected,
+        "rejections": job.rejections,
+        "error_code": job.error_code,
+        "error_message": job.error_message,
+        "version": job.version.number
+        if job.version_id and job.status == ImportJob.Status.ACCEPTED
+        else None,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.post(
+    "/resources/{code}/imports",
+    response={
+        202: ImportJobOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+    },
+    auth=system_auth,
+    operation_id="sharing_create_dataset_import",
+    summary="部门系统上传数据集新版本（CSV/XLSX），异步导入",
+)
+def create_import(request, code: str, file: File[UploadedFile], note: Form[str] = ""):
+    resource = Resource.objects.select_related("provider").filter(code=code).first()
+    if resource is None:
+        raise error(OpenDataError.RESOURCE_NOT_FOUND)
+    job = imports.start_import_by_system(resource, upload=file, note=note, application=request.auth)
+    return Status(202, _job_out(job))
+
+
+@router.get(
+    "/imports/{job_id}",
+    response={200: ImportJobOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=system_auth,
+    operation_id="sharing_get_dataset_import",
+    summary="数据集导入任务的状态、进度和被拒绝的行",
+)
+def get_import(request, job_id: int):
+    from tongban.identity.oidc.validators import active_policy
+
+    unit = getattr(active_policy(request.auth), "org_unit", None)
+    job = (
+        ImportJob.objects.select_related("resource__provider", "version").filter(pk=job_id).first()
+    )
+    provider = job.resource.provider if job else None
+    if (
+        job is None
+        or unit is None
+        or not (provider.pk == unit.pk or provider.path.startswith(unit.path or "-"))
+    ):
+        raise error(OpenDataError.IMPORT_NOT_FOUND)
+    return _job_out(job)

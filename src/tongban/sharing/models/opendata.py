@@ -144,6 +144,8 @@ class ImportJob(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    # "system:<client id>" when a department system uploaded the file through the API
+    submitted_by_system = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -224,8 +224,30 @@ def _items(resource: Resource) -> list:
 
 def start_import(resource: Resource, *, upload, note: str = "", actor) -> ImportJob:
     """Check ``upload`` (a Django ``UploadedFile``) and queue its import; refused files
-    raise ``DomainError`` and leave nothing behind."""
+    raise ``DomainError`` and leave nothing behind. ``actor`` needs
+    ``sharing.import_dataset`` in the resource's providing department."""
     permissions.check_perm(actor, SHARING_IMPORT_DATASET, resource.provider)
+    return _check_and_queue(resource, upload=upload, note=note, actor=actor, created_by=actor)
+
+
+def start_import_by_system(resource: Resource, *, upload, note: str = "", application) -> ImportJob:
+    """``start_import`` for a department system (client-credentials token with the
+    ``sharing:datasets`` scope): its registered org unit must be the providing department or
+    above it."""
+    from tongban.identity.oidc.validators import active_policy
+
+    policy = active_policy(application)
+    unit = getattr(policy, "org_unit", None)
+    provider = resource.provider
+    if unit is None or not (unit.pk == provider.pk or provider.path.startswith(unit.path or "-")):
+        raise error(OpenDataError.RESOURCE_NOT_FOUND)
+    label = f"system:{application.client_id}"[:100]
+    return _check_and_queue(
+        resource, upload=upload, note=note, actor=label, created_by=None, system=label
+    )
+
+
+def _check_and_queue(resource, *, upload, note, actor, created_by, system: str = "") -> ImportJob:
     if resource.backing != Resource.Backing.DATASET:
         raise error(OpenDataError.NOT_DATASET_BACKED)
     items = _items(resource)
@@ -267,7 +289,8 @@ def start_import(resource: Resource, *, upload, note: str = "", actor) -> Import
                 file_format=file_format,
                 file_size=upload.size,
                 note=note,
-                created_by=actor,
+                created_by=created_by,
+                submitted_by_system=system,
             )
             job.file.save(
                 f"{resource.pk}-{digest.hexdigest()[:16]}.{file_format}", upload, save=False
@@ -395,6 +418,10 @@ def _load_rows(job: ImportJob, version: DatasetVersion, table: Table, items) -> 
     return {"rows": rows, "read": read, "rejected": rejected, "rejections": rejections}
 
 
+def _job_actor(job: ImportJob):
+    return job.created_by or job.submitted_by_system or "worker"
+
+
 def _discard(version: DatasetVersion | None) -> None:
     if version is None:
         return
@@ -434,7 +461,7 @@ def _accept(job: ImportJob, version: DatasetVersion, outcome: dict) -> ImportJob
         )
         audit.record(
             "sharing.dataset_imported",
-            actor=job.created_by or "worker",
+            actor=_job_actor(job),
             target=job,
             org_unit=resource.provider,
             data={
@@ -485,7 +512,7 @@ def _finish_rejected(job: ImportJob, version: DatasetVersion, outcome: dict) -> 
         _drop_file(job)
         audit.record(
             "sharing.dataset_import_rejected",
-            actor=job.created_by or "worker",
+            actor=_job_actor(job),
             target=job,
             org_unit=job.resource.provider,
             data={
@@ -512,7 +539,7 @@ def _finish_failed(job: ImportJob, version, code: str, message: str) -> ImportJo
         _drop_file(job)
         audit.record(
             "sharing.dataset_import_failed",
-            actor=job.created_by or "worker",
+            actor=_job_actor(job),
             target=job,
             org_unit=job.resource.provider,
             data={"resource": job.resource.code, "code": str(code), "file": job.file_name},
