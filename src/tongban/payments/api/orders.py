@@ -15,6 +15,9 @@ the channel's adapter; no session, no token).
 
 Payers (session): ``GET /my/orders`` — my orders.
 
+Staff (session, ``payments.view_order`` in the collecting unit): ``GET /unit-orders`` (filters
+``reference`` — e.g. a case number — and ``status``) and ``GET /unit-orders/{code}``.
+
 Error codes: ``tongban.payments.errors.OrderError`` (stable).
 """
 
@@ -28,11 +31,12 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from tongban.core.permissions import require_perm
 from tongban.core.schemas import ErrorOut
 from tongban.identity.oidc.auth import ClientCredentialsBearer
 from tongban.payments.errors import OrderError, error
 from tongban.payments.models import PaymentOrder
-from tongban.payments.permissions import PAYMENTS_SCOPE
+from tongban.payments.permissions import PAYMENTS_SCOPE, PAYMENTS_VIEW_ORDER
 from tongban.payments.services import callbacks, codes, orders, webhooks
 
 router = Router()
@@ -268,3 +272,34 @@ def receive_callback(request, channel: str):
 @paginate(PageNumberPagination, page_size=50)
 def list_my_orders(request):
     return [_order_out(request, order) for order in orders.orders_of_payer(request.user)[:1000]]
+
+
+# --- staff -----------------------------------------------------------------------------------
+@router.get(
+    "/unit-orders",
+    auth=django_auth,
+    response={200: list[OrderOut], **ERRORS},
+    operation_id="payments_list_unit_orders",
+    summary="本单位的缴款单（工作人员）",
+)
+@require_perm(PAYMENTS_VIEW_ORDER)
+@paginate(PageNumberPagination, page_size=50)
+def list_unit_orders(request, reference: str = "", status: str = ""):
+    rows = orders.orders_for_staff(request.user)
+    if reference:
+        rows = rows.filter(reference=reference)
+    if status:
+        rows = rows.filter(status=status)
+    return [_order_out(request, order) for order in rows[:1000]]
+
+
+@router.get(
+    "/unit-orders/{code}",
+    auth=django_auth,
+    response={200: OrderOut, **ERRORS},
+    operation_id="payments_get_unit_order",
+    summary="查看本单位的缴款单（工作人员）",
+)
+@require_perm(PAYMENTS_VIEW_ORDER)
+def get_unit_order(request, code: str):
+    return _order_out(request, orders.access_staff_order(request.user, codes.validate_code(code)))

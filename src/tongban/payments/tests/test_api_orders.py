@@ -233,6 +233,8 @@ def test_openapi_documents_operations_and_error_codes(client):
         "payments_set_webhook_endpoint",
         "payments_receive_callback",
         "payments_list_my_orders",
+        "payments_list_unit_orders",
+        "payments_get_unit_order",
     } <= operation_ids
     assert "invalid_checksum" in ALL_ORDER_CODES and "order_not_found" in ALL_ORDER_CODES
 
@@ -248,3 +250,24 @@ def test_list_query_count_does_not_grow_with_orders(client, system, django_asser
     with django_assert_max_num_queries(baseline):
         response = client.get("/api/v1/payments/orders", headers=headers)
     assert response.json()["count"] == 5
+
+
+def test_staff_see_their_units_orders_only(client, psb, citizen, other_city_clerk):
+    from tongban.payments.tests.orders_support import make_order
+    from tongban.testing.factories import RoleAssignmentFactory, StaffFactory
+
+    order = make_order(psb, citizen, reference="4401002611230000001X")
+    clerk = StaffFactory(username="psb_clerk2", name="公安窗口")
+    RoleAssignmentFactory(user=clerk, org_unit=psb, role="window_clerk")
+    client.force_login(clerk)
+    listed = client.get("/api/v1/payments/unit-orders", {"reference": order.reference})
+    assert listed.status_code == 200 and [r["code"] for r in listed.json()["items"]] == [order.code]
+    assert client.get(f"/api/v1/payments/unit-orders/{order.code}").json()["amount"] == 6000
+    client.force_login(other_city_clerk)
+    assert client.get("/api/v1/payments/unit-orders").json()["items"] == []
+    response = client.get(f"/api/v1/payments/unit-orders/{order.code}")
+    assert response.status_code == 404
+    client.force_login(citizen)
+    assert client.get("/api/v1/payments/unit-orders").status_code == 403
+    client.logout()
+    assert client.get("/api/v1/payments/unit-orders").status_code == 401
