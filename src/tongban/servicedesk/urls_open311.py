@@ -7,6 +7,7 @@ from tongban.servicedesk.views import open311
 app_name = "servicedesk_open311"
 FORMAT = r"\.(?P<fmt>json|xml)$"
 urlpatterns = [
+    re_path(r"^discovery" + FORMAT, open311.discovery, name="discovery"),
     re_path(r"^services" + FORMAT, open311.service_list, name="services"),
     re_path(
         r"^services/(?P<service_code>[a-z_]{1,32})" + FORMAT,

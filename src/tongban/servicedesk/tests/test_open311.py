@@ -165,3 +165,13 @@ def test_json_body_and_rate_limit_by_phone(client, api_key, guangzhou, settings)
     second = client.post(f"{BASE}/requests.json", body, content_type="application/json")
     assert second.status_code == 429 and second.json()[0]["code"] == 429
     assert WorkOrder.objects.count() == 1
+
+
+def test_service_discovery_names_this_endpoint(client):
+    body = client.get(f"{BASE}/discovery.json").json()
+    (endpoint,) = body["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == "http://testserver/open311/v2"
+    assert "text/xml" in endpoint["formats"]
+    xml = ElementTree.fromstring(client.get(f"{BASE}/discovery.xml").content)
+    assert xml.find("endpoints/endpoint/url").text == "http://testserver/open311/v2"

@@ -2,6 +2,8 @@
 
 Endpoints (``format`` is ``json`` or ``xml``):
 
+* ``GET discovery.{format}`` — service discovery (the spec's endpoint list);
+
 * ``GET services.{format}`` — service list: one service per work-order type
   (``complaint``, ``consultation``, ``suggestion``, ``help``);
 * ``GET services/{service_code}.{format}`` — service definition (attributes ``title``,
@@ -238,6 +240,44 @@ def _request_data(request) -> dict:
 
 
 # --- endpoints ----------------------------------------------------------------------------------
+DISCOVERY_CHANGESET = "2026-11-23T00:00:00+08:00"
+
+
+@require_GET
+@open311_view
+def discovery(request, fmt):
+    base = request.build_absolute_uri("./").rstrip("/")
+    payload = {
+        "changeset": DISCOVERY_CHANGESET,
+        "contact": "12345 政务服务便民热线",
+        "key_service": "api_key：客户端凭证访问令牌（servicedesk:open311）或平台分配的密钥",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": DISCOVERY_CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    if fmt == "xml":
+        root = ElementTree.Element("discovery")
+        for key in ("changeset", "contact", "key_service"):
+            _xml_value(root, key, payload[key])
+        endpoints = ElementTree.SubElement(root, "endpoints")
+        for endpoint in payload["endpoints"]:
+            element = ElementTree.SubElement(endpoints, "endpoint")
+            for key in ("specification", "url", "changeset", "type"):
+                _xml_value(element, key, endpoint[key])
+            formats = ElementTree.SubElement(element, "formats")
+            for value in endpoint["formats"]:
+                _xml_value(formats, "format", value)
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, "utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return _render(payload, fmt, "discovery")
+
+
 @require_GET
 @open311_view
 def service_list(request, fmt):
