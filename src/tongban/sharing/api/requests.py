@@ -35,6 +35,10 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 class GrantOut(Schema):
     id: int
+    request: str = Field("", description="申请编号")
+    resource: str = Field("", description="资源代码")
+    consumer_unit: str = ""
+    consumer_system: str = ""
     items: list[str]
     row_scope: str
     row_division: str
@@ -136,6 +140,10 @@ def grant_out(grant) -> dict | None:
         return None
     return {
         "id": grant.pk,
+        "request": grant.request.number,
+        "resource": grant.resource.code,
+        "consumer_unit": grant.consumer_unit.full_name,
+        "consumer_system": grant.consumer_system.name,
         "items": list(grant.items),
         "row_scope": grant.row_scope,
         "row_division": grant.row_division,
@@ -344,3 +352,68 @@ def register_system(request, payload: SystemIn):
             "client_secret": secret,
         },
     )
+
+
+class GrantPageOut(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[GrantOut]
+
+
+class GrantFilterIn(Schema):
+    side: str = Field("consumer", pattern="^(consumer|provider)$")
+    status: str = Field("", pattern="^(|active|revoked)$")
+    page: int = Field(1, ge=1)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/grants",
+    response={200: GrantPageOut, **ERRORS},
+    operation_id="sharing_list_grants",
+    summary="本部门的共享授权（使用方或提供方）",
+)
+def list_grants(request, filters: Query[GrantFilterIn]):
+    qs = (
+        selectors.grants_as_provider(request.user)
+        if filters.side == "provider"
+        else selectors.grants_as_consumer(request.user)
+    ).select_related("consumer_unit__parent")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    start = (filters.page - 1) * filters.per_page
+    return {
+        "count": qs.count(),
+        "page": filters.page,
+        "per_page": filters.per_page,
+        "items": [grant_out(g) for g in qs[start : start + filters.per_page]],
+    }
+
+
+class SystemPageOut(Schema):
+    count: int
+    items: list[SystemOut]
+
+
+@router.get(
+    "/systems",
+    response={200: SystemPageOut, **ERRORS},
+    operation_id="sharing_list_systems",
+    summary="本部门的共享使用系统",
+)
+def list_systems(request):
+    systems = list(selectors.consumer_systems_for(request.user)[:200])
+    return {
+        "count": len(systems),
+        "items": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "org_unit": s.org_unit.full_name,
+                "client_id": s.client_id,
+                "status": s.status,
+            }
+            for s in systems
+        ],
+    }

@@ -321,3 +321,24 @@ def test_list_endpoints_use_a_fixed_number_of_queries(
         queries("/api/v1/sharing/requests"),
         queries("/api/v1/sharing/catalogue/resources"),
     ) == one
+
+
+def test_both_sides_list_grants_and_the_consumer_its_systems(
+    client, granted, mca_admin, psb_admin, sz_mca_admin
+):
+    _, grant = granted
+    client.force_login(mca_admin)
+    body = client.get("/api/v1/sharing/grants").json()
+    assert body["count"] == 1 and body["items"][0]["id"] == grant.pk
+    assert body["items"][0]["resource"] == POP_CODE
+    systems = client.get("/api/v1/sharing/systems").json()
+    assert [s["name"] for s in systems["items"]] == ["低保核对系统"]
+    assert (
+        "client_secret" not in systems["items"][0] or systems["items"][0]["client_secret"] is None
+    )
+    client.force_login(psb_admin)
+    assert client.get("/api/v1/sharing/grants", {"side": "provider"}).json()["count"] == 1
+    assert client.get("/api/v1/sharing/grants").json()["count"] == 0
+    client.force_login(sz_mca_admin)
+    assert client.get("/api/v1/sharing/grants", {"side": "provider"}).json()["count"] == 0
+    assert client.get("/api/v1/sharing/systems").json()["count"] == 0
