@@ -257,3 +257,18 @@ def test_hall_page_lists_the_days_slots_without_personal_data(
     body = client.get(url, {"day": slot.date.isoformat()}).content.decode()
     assert 'id="day-slots"' in body and "1/2" in body
     assert "张三" not in body and "张*" not in body
+
+
+def test_dept_admin_changes_what_a_window_serves(client, dept_admin, clerk, hall, market_window):
+    url = reverse("servicedesk_halls_workbench:window_edit", args=[hall.code, market_window.pk])
+    client.force_login(clerk)
+    before = snapshot()
+    assert client.post(url, {"name": "x", "departments": ""}).status_code == 403
+    assert snapshot() == before
+    client.force_login(dept_admin)
+    client.post(url, {"name": "市场与民政窗口", "departments": "市场监督管理局，民政局"})
+    market_window.refresh_from_db()
+    assert market_window.name == "市场与民政窗口"
+    assert market_window.departments == ["市场监督管理局", "民政局"]
+    [event] = events("servicedesk.window_updated")
+    assert event.data["old"]["departments"] == ["市场监督管理局"]

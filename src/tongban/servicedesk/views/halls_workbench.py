@@ -245,6 +245,36 @@ def window_add(request, code: str):
     return _redisplay(request, hall, window_form=form)
 
 
+class WindowEditForm(WindowForm):
+    number = None  # the number stays
+
+
+@require_POST
+@require_perm_page(SERVICEDESK_MANAGE_HALL)
+def window_edit(request, code: str, window_id: int):
+    hall = _admin_hall(request, code)
+    window = hall.windows.filter(pk=window_id).first()
+    if window is None:
+        raise DomainError("window_not_found", _("未找到该窗口，或您无权操作"), status=404)
+    form = WindowEditForm(request.POST)
+    if form.is_valid():
+        try:
+            hall_services.update_window(
+                window,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                departments=form.department_list(),
+                is_active=window.is_active,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("窗口已保存。"))
+    else:
+        messages.error(request, _("请填写窗口名称。"))
+    return redirect("servicedesk_halls_workbench:hall_detail", code=hall.code)
+
+
 @require_POST
 @require_perm_page(SERVICEDESK_MANAGE_HALL)
 def window_toggle(request, code: str, window_id: int):
