@@ -317,6 +317,32 @@ TONGBAN_OPENDATA_LICENCE = env("TONGBAN_OPENDATA_LICENCE", "cc-by-4.0")
 TONGBAN_CKAN_ROWS_MAX = env_int("TONGBAN_CKAN_ROWS_MAX", 32000)
 PERIODIC_TASKS["tongban.sharing.tasks_opendata.sweep_dataset_imports"] = 600
 
+# Exchange, quality and error reports (交换订阅、数据治理、数据纠错): webhook deliveries of
+# changes (https only unless turned off; private addresses refused unless allowed; timeout and
+# attempts before a run fails), the most changes one run delivers, the shortest interval a
+# subscription may ask for, the rows one quality check reads, and the working days a provider
+# has to answer an error report and to correct an accepted one.
+SHARING_EXCHANGE_WEBHOOK_REQUIRE_HTTPS = env_bool(
+    "TONGBAN_SHARING_EXCHANGE_WEBHOOK_REQUIRE_HTTPS", True
+)
+SHARING_EXCHANGE_WEBHOOK_ALLOW_PRIVATE = env_bool(
+    "TONGBAN_SHARING_EXCHANGE_WEBHOOK_ALLOW_PRIVATE", False
+)
+SHARING_EXCHANGE_WEBHOOK_TIMEOUT_SECONDS = env_int(
+    "TONGBAN_SHARING_EXCHANGE_WEBHOOK_TIMEOUT_SECONDS", 10
+)
+SHARING_EXCHANGE_MAX_ATTEMPTS = env_int("TONGBAN_SHARING_EXCHANGE_MAX_ATTEMPTS", 6)
+SHARING_EXCHANGE_MAX_ROWS_PER_RUN = env_int("TONGBAN_SHARING_EXCHANGE_MAX_ROWS_PER_RUN", 10_000)
+SHARING_EXCHANGE_MIN_INTERVAL_MINUTES = env_int("TONGBAN_SHARING_EXCHANGE_MIN_INTERVAL_MINUTES", 5)
+SHARING_QUALITY_MAX_ROWS = env_int("TONGBAN_SHARING_QUALITY_MAX_ROWS", 200_000)
+SHARING_CORRECTION_ANSWER_WORKING_DAYS = env_int(
+    "TONGBAN_SHARING_CORRECTION_ANSWER_WORKING_DAYS", 5
+)
+SHARING_CORRECTION_FIX_WORKING_DAYS = env_int("TONGBAN_SHARING_CORRECTION_FIX_WORKING_DAYS", 10)
+PERIODIC_TASKS["tongban.sharing.tasks_exchange.run_due_exchanges"] = 60
+PERIODIC_TASKS["tongban.sharing.tasks_quality.run_quality_checks"] = 86400
+PERIODIC_TASKS["tongban.sharing.tasks_quality.escalate_overdue_corrections"] = 3600
+
 # --- service desk (智能客服平台) ------------------------------------------------------------------
 # 12345 work orders: time limits in working days by type (urgent orders: the same day),
 # spam limits per citizen / IP / mobile, duplicate detection, Open311 GeoReport v2.

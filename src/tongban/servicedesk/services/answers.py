@@ -127,6 +127,7 @@ def ask(question: str, *, user=None, ip: str = "", channel: str = "web") -> Answ
         item_keys=[ranked.doc.key for ranked in ranking.items],
         faq_ids=[hit.doc.faq_id for hit in ranking.faqs],
         asked_back=bool(ranking.ask_back),
+        answered=bool(ranking.items),
     )
     return Answer(log=log, ranking=ranking)
 

@@ -146,3 +146,12 @@ def test_operations_are_in_the_openapi_document(client):
         "servicedesk_create_answer_feedback",
         "servicedesk_create_answer_handoff",
     }
+
+
+def test_answer_query_count_does_not_grow_with_the_catalogue(
+    client, catalogue, django_assert_max_num_queries
+):
+    client.get(API, {"q": "结婚"})  # the first question builds the index
+    # index token (2), rate limit (1), boosts (1), the log row (1)
+    with django_assert_max_num_queries(5):
+        assert client.get(API, {"q": "开个小饭馆要办什么证"}).status_code == 200

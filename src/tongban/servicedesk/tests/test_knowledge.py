@@ -145,10 +145,16 @@ def test_operator_keeps_every_units_entries(catalogue, operator, dept_admin, gz_
 
 # --- console pages -------------------------------------------------------------------------------
 def test_console_create_edit_retire(client, catalogue, dept_admin, gz_market_dept):
+    from tongban.servicedesk.services import answers
+
+    answers.ask("明天会下雨吗", ip="203.0.113.5")  # nothing found
+    answers.ask("身份证过期了怎么办", ip="203.0.113.5")  # answered
     client.force_login(dept_admin)
     page = client.get(CONSOLE)
     assert page.status_code == 200
     assert "近 30 天未解决的提问" in page.content.decode()
+    assert "明天会下雨吗" in page.content.decode()
+    assert "身份证过期了怎么办" not in page.content.decode()
     response = client.post(
         f"{CONSOLE}new/",
         {

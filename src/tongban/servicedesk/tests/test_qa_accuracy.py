@@ -74,6 +74,19 @@ def test_accuracy_with_the_departments_faq_entries(demo_faqs):
     assert result.top3_rate >= top3, report(result)
 
 
+def test_demo_seed_is_idempotent_and_audited(demo_faqs):
+    from tongban.core.models import AuditEvent
+    from tongban.servicedesk import demo_knowledge
+    from tongban.servicedesk.models import FaqEntry
+
+    count = FaqEntry.objects.count()
+    assert count == len(demo_knowledge.DEMO_FAQS)
+    assert AuditEvent.objects.filter(event_type="servicedesk.faq_created").count() == count
+    lines = []
+    demo_knowledge.seed(type("Report", (), {"add": lambda self, line: lines.append(line)})())
+    assert lines == [] and FaqEntry.objects.count() == count
+
+
 def test_the_issue_examples(demo_faqs):
     assert keys("身份证过期了怎么办")[0] == "id-card-renewal"
     assert {"sole-trader-registration", "food-business-licence"} <= set(

@@ -12,11 +12,8 @@ shown where the answer would be: as the partial (status 200, so HTMX swaps it in
 full page with their HTTP status.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,11 +67,7 @@ def answer_feedback(request, answer_id):
     if request.htmx:
         return render(request, "servicedesk/partials/_help_feedback.html", context)
     messages.success(request, _t("谢谢您的评价！"))
-    return redirect(reverse("servicedesk_help:help") + "?" + _query(log.question))
-
-
-def _query(question: str) -> str:
-    return urlencode({"q": question})
+    return redirect("servicedesk_help:help")
 
 
 @require_http_methods(["GET", "POST"])

@@ -46,7 +46,7 @@ def faq_list(request):
     since = timezone.now() - timedelta(days=UNRESOLVED_DAYS)
     unresolved = (
         AnswerLog.objects.filter(created_at__gte=since)
-        .filter(Q(item_keys=[]) | Q(feedback=AnswerLog.Feedback.NOT_USEFUL))
+        .filter(Q(answered=False) | Q(feedback=AnswerLog.Feedback.NOT_USEFUL))
         .values_list("question", "created_at", "feedback")[:UNRESOLVED_SHOWN]
     )
     context = {
