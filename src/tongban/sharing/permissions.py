@@ -42,6 +42,25 @@ GRANTS = {
 }
 
 
+def decides_as_provider(user, unit) -> bool:
+    """May ``user`` decide for the provider ``unit`` — through a department role, not as the
+    platform operator (who holds ``sharing.approve_share`` province-wide to see every request
+    but decides only escalated ones, by arbitration)?"""
+    from tongban.core.models import RoleAssignment
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = _core.roles_granting(SHARING_APPROVE_SHARE) - {Role.OPERATOR}
+    for pk, path, covers in RoleAssignment.objects.filter(
+        user=user, role__in=roles, org_unit__is_active=True
+    ).values_list("org_unit_id", "org_unit__path", "covers_children"):
+        if pk == unit.pk or (covers and path and unit.path.startswith(path)):
+            return True
+    return False
+
+
 def register() -> None:
     register_permissions(GRANTS)
 

@@ -157,9 +157,7 @@ def access_request(user, number: str) -> ShareRequest:
 
 def sides(user, share_request: ShareRequest) -> dict:
     return {
-        "provider": core_permissions.has_perm_in(
-            user, permissions.SHARING_APPROVE_SHARE, share_request.resource.provider
-        ),
+        "provider": permissions.decides_as_provider(user, share_request.resource.provider),
         "consumer": core_permissions.has_perm_in(
             user, permissions.SHARING_REQUEST_SHARE, share_request.consumer_unit
         ),

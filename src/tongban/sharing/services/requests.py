@@ -19,10 +19,12 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.core import audit, calendar, masking
 from tongban.core import permissions as core_permissions
 from tongban.core.codes import divisions
+from tongban.core.exceptions import PermissionDenied
 from tongban.sharing import permissions
 from tongban.sharing.errors import SharingError as E
 from tongban.sharing.errors import error
@@ -265,9 +267,14 @@ def _claim(share_request: ShareRequest, from_statuses, to_status) -> None:
 
 
 def _check_provider(actor, share_request: ShareRequest) -> None:
-    core_permissions.check_perm(
-        actor, permissions.SHARING_APPROVE_SHARE, share_request.resource.provider
-    )
+    """The provider department's admins decide (the operator only arbitrates)."""
+    provider = share_request.resource.provider
+    core_permissions.check_perm(actor, permissions.SHARING_APPROVE_SHARE, provider)
+    if not permissions.decides_as_provider(actor, provider):
+        raise PermissionDenied(
+            core_permissions.Errors.PERMISSION_DENIED,
+            _("只有提供部门可以审核；平台运营仅对逾期申请协调仲裁。"),
+        )
 
 
 def approve_request(*, actor, share_request: ShareRequest, terms: Terms, reason: str = "") -> Grant:

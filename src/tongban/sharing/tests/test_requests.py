@@ -290,3 +290,19 @@ def test_periodic_task_escalates(settings, population, mca_system, mca_admin):
     assert result.return_value == {"escalated": 1}
     share_request.refresh_from_db()
     assert share_request.status == ShareRequest.Status.ESCALATED
+
+
+def test_operator_cannot_decide_in_place_of_the_provider(
+    population, mca_system, mca_admin, operator
+):
+    system, _ = mca_system
+    share_request = submit(mca_admin, population, system)
+    with pytest.raises(DomainError) as excinfo:
+        share_requests.approve_request(
+            actor=operator, share_request=share_request, terms=share_requests.Terms()
+        )
+    assert excinfo.value.status == 403
+    with pytest.raises(DomainError):
+        share_requests.refuse_request(actor=operator, share_request=share_request, reason="不同意")
+    share_request.refresh_from_db()
+    assert share_request.status == ShareRequest.Status.SUBMITTED and not Grant.objects.exists()
