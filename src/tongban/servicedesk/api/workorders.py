@@ -36,6 +36,9 @@ from tongban.servicedesk.services.dispatch import suggest_departments
 
 router = Router(tags=["servicedesk: work orders"], auth=django_auth)
 
+# Timeline notes a citizen sees; the others (return reasons, supervision, callback records)
+# are the staff's working notes.
+CITIZEN_NOTES = ("linked", "rated")
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -176,7 +179,7 @@ def _out(order: WorkOrder, *, detail=False, staff=False, suggestions=False):
                 "to_status": e.to_status,
                 "actor_name": e.actor_name if staff else "",
                 "org_unit": e.org_unit.full_name if e.org_unit_id else "",
-                "note": e.note,
+                "note": e.note if staff or e.action in CITIZEN_NOTES else "",
                 "created_at": e.created_at,
             }
             for e in order.events.select_related("org_unit")

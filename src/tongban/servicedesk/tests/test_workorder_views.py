@@ -252,3 +252,23 @@ def test_callback_page_records_the_callers_rating(client, hotline_operator, gz_e
     assert order.status == S.RATED and order.rating == 2 and order.rating_channel == "hotline"
     page = client.get(reverse("servicedesk_hotline:hotline_detail", args=[order.number]))
     assert "12345回访评价" in page.content.decode()
+
+
+def test_citizens_do_not_see_the_staffs_working_notes(
+    client, citizen, hotline_operator, gz_env_dept, gz_market_dept, clerk
+):
+    order = file_complaint(citizen)
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_market_dept)
+    svc.return_work_order(order, actor=clerk, reason="内部备注：非本局职责")
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    svc.supervise_work_order(order, actor=hotline_operator, note="内部督办意见")
+    client.force_login(citizen)
+    page = client.get(reverse("servicedesk_workorders:order_detail", args=[order.number]))
+    body = page.content.decode()
+    assert "部门退回，重新派单" in body and "督办" in body
+    assert "内部备注" not in body and "内部督办意见" not in body
+    api = client.get(f"/api/v1/servicedesk/work-orders/{order.number}").json()
+    assert all(event["note"] == "" for event in api["timeline"])
+    client.force_login(hotline_operator)
+    staff_page = client.get(reverse("servicedesk_hotline:hotline_detail", args=[order.number]))
+    assert "内部备注" in staff_page.content.decode()
