@@ -153,3 +153,10 @@ def test_my_payments_query_count_does_not_grow_with_orders(
     with django_assert_max_num_queries(baseline):
         response = client.get("/my/payments/")
     assert response.content.decode().count("data-code=") >= 6
+
+
+def test_no_online_channel_is_explained(client, settings, order, citizen):
+    settings.SIMULATORS_ENABLED = False
+    client.force_login(citizen)
+    page = client.get(f"/my/payments/{order.code}/").content.decode()
+    assert 'id="no-channel"' in page and 'name="channel"' not in page

@@ -100,6 +100,7 @@ def pay(request, code):
         "badge": BADGES.get(order.status, ""),
         "payment": payment,
         "channels": adapters() if order.is_payable else [],
+        "no_channel": order.is_payable and not adapters(),
         "can_reissue": order.status == PaymentOrder.Status.EXPIRED
         and order.source == PaymentOrder.Source.CASE,
         "polling": order.status in (PaymentOrder.Status.STARTED, PaymentOrder.Status.SUBMITTED)
