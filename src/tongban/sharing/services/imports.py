@@ -360,15 +360,19 @@ def run_import(job_id: int) -> ImportJob | None:
             )
             outcome = _load_rows(job, version, table, items)
         if outcome["rejected"] or outcome["rows"] == 0:
-            return _finish_rejected(job, version, outcome)
-        return _accept(job, version, outcome)
+            finished = _finish_rejected(job, version, outcome)
+        else:
+            finished = _accept(job, version, outcome)
     except DomainError as exc:
-        return _finish_failed(job, version, exc.code, exc.message)
+        finished = _finish_failed(job, version, exc.code, exc.message)
     except Exception as exc:  # noqa: BLE001 - any failure must leave nothing half-imported
         logger.exception("dataset import %s failed", job.pk)
-        return _finish_failed(
+        finished = _finish_failed(
             job, version, "import_failed", _t("导入失败：%(e)s") % {"e": exc.__class__.__name__}
         )
+    _drop_file(job)
+    finished.refresh_from_db()
+    return finished
 
 
 def _load_rows(job: ImportJob, version: DatasetVersion, table: Table, items) -> dict:
@@ -485,14 +489,18 @@ def _file_sha256(job: ImportJob) -> str:
 
 
 def _drop_file(job: ImportJob) -> None:
-    """A refused file is not kept (it may hold wrong personal data); only its name, size and
-    digest stay in the audit trail."""
+    """The uploaded file is not kept once the import has an outcome: accepted rows live in
+    the version (its SHA-256 is recorded), refused files may hold wrong personal data. Only
+    the name, size and digest stay (job, version, audit trail)."""
     name = job.file.name
     if not name:
         return
     storage = job.file.storage
     ImportJob.objects.filter(pk=job.pk).update(file="")
-    transaction.on_commit(lambda: storage.delete(name))
+    try:
+        storage.delete(name)
+    except OSError:  # pragma: no cover - the row no longer points at it either way
+        logger.warning("could not delete import file %s", name)
 
 
 def _finish_rejected(job: ImportJob, version: DatasetVersion, outcome: dict) -> ImportJob:
@@ -509,7 +517,6 @@ def _finish_rejected(job: ImportJob, version: DatasetVersion, outcome: dict) -> 
             error_message=str(error(code).message),
             finished_at=timezone.now(),
         )
-        _drop_file(job)
         audit.record(
             "sharing.dataset_import_rejected",
             actor=_job_actor(job),
@@ -536,7 +543,6 @@ def _finish_failed(job: ImportJob, version, code: str, message: str) -> ImportJo
             error_message=str(message)[:500],
             finished_at=timezone.now(),
         )
-        _drop_file(job)
         audit.record(
             "sharing.dataset_import_failed",
             actor=_job_actor(job),
@@ -556,6 +562,7 @@ def sweep_stale_imports(*, older_than_seconds: int = 3600) -> int:
     stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=cutoff)
     for job in stale.select_related("resource__provider", "version", "created_by"):
         _finish_failed(job, job.version, "import_interrupted", _t("导入中断，请重新上传文件"))
+        _drop_file(job)
         touched += 1
     pending = ImportJob.objects.filter(status=ImportJob.Status.PENDING, created_at__lt=cutoff)
     for job_id in pending.values_list("pk", flat=True):
