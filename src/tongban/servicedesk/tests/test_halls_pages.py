@@ -272,3 +272,14 @@ def test_dept_admin_changes_what_a_window_serves(client, dept_admin, clerk, hall
     assert market_window.departments == ["市场监督管理局", "民政局"]
     [event] = events("servicedesk.window_updated")
     assert event.data["old"]["departments"] == ["市场监督管理局"]
+
+
+def test_kiosk_refusal_through_htmx_is_a_swappable_partial(client, hall, market_window):
+    before = snapshot()
+    response = client.post(
+        kiosk_url(hall), {"action": "check_in", "code": "garbage!"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200  # HTMX swaps only 2xx answers
+    assert 'data-code="booking_code_invalid"' in body and "<html" not in body
+    assert snapshot() == before

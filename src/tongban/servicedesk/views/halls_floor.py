@@ -52,10 +52,10 @@ def kiosk(request, kiosk_key: str):
         "categories": selectors.hall_categories(hall),
         "waiting": selectors.waiting_tickets(hall, timezone.localdate()).count(),
     }
-    template = "servicedesk/kiosk.html"
     if getattr(request, "htmx", False):
-        template = "servicedesk/partials/_kiosk_result.html"
-    return render(request, template, context, status=status)
+        # HTMX swaps only 2xx answers: the refusal is the partial's content (role=alert).
+        return render(request, "servicedesk/partials/_kiosk_result.html", context)
+    return render(request, "servicedesk/kiosk.html", context, status=status)
 
 
 # --- display --------------------------------------------------------------------------------
