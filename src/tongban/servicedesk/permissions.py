@@ -14,7 +14,7 @@ A hall belongs to a region unit (city or county). The departments of that region
 its hall, so a permission held in the hall's region unit *or in one of its departments*
 reaches the hall (see ``tongban.servicedesk.selectors_halls.halls_for``).
 
-The other service-desk areas append their constants and grants here (one block each).
+The other service-desk areas keep theirs in ``permissions_<area>.py``.
 """
 
 from tongban.core.permissions import (
