@@ -17,6 +17,7 @@ index) and the callback service holds the order row locked while it decides.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.permissions import RestrictedQuerySet
@@ -132,8 +133,6 @@ class PaymentOrder(models.Model):
     def is_payable(self) -> bool:
         """It can take a new payment: a payable status and its deadline not passed (the
         periodic task may not have marked it expired yet)."""
-        from django.utils import timezone
-
         return self.status in self.PAYABLE and self.expires_at > timezone.now()
 
     @property
