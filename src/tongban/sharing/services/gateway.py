@@ -158,13 +158,16 @@ def _shape(rows, items, grant: Grant) -> list[dict]:
 
 
 def _subjects(resource: Resource, rows, items) -> list[str]:
-    """ID numbers of the persons whose personal data is among the returned items."""
+    """ID numbers of the persons whose personal data was returned: any row of a resource about
+    persons (keyed by ID number), or rows where a personal item was among the returned items
+    (e.g. a legal representative's ID number)."""
     personal = set(
         resource.items.filter(sensitivity=DataItem.Sensitivity.PERSONAL).values_list(
             "key", flat=True
         )
     )
-    if not personal & set(items):
+    about_persons = masking.PII_KEYS.get(resource.lookup_key) == "id_number"
+    if not about_persons and not personal & set(items):
         return []
     id_keys = [k for k in personal if masking.PII_KEYS.get(k) == "id_number"]
     return [str(row[k]) for row in rows for k in id_keys if row.get(k)]

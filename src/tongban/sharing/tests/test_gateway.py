@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tongban.sharing.models import AccessLogEntry, AccessSubject, Grant
-from tongban.sharing.services import access_log
+from tongban.sharing.services import access_log, gateway
 from tongban.sharing.services import requests as share_requests
 from tongban.sharing.tests.sharing_support import *  # noqa: F403  (fixtures)
 from tongban.sharing.tests.sharing_support import (
@@ -208,3 +208,43 @@ def test_unknown_resource(client, granted, mca_system):
     )
     assert response.status_code == 404 and response.json()["code"] == "resource_not_found"
     assert last_entry().resource_code == "NOPE"
+
+
+def test_any_data_about_a_person_is_recorded_for_that_person(
+    client, population, mca_system, mca_admin, psb_admin
+):
+    """Reading only the 人口状态 (internal item) of a person is still reading about them."""
+    system, _ = mca_system
+    share_request = submit(mca_admin, population, system, items=["status"])
+    share_requests.approve_request(
+        actor=psb_admin, share_request=share_request, terms=share_requests.Terms()
+    )
+    token = token_for(client, mca_system)
+    response = lookup(client, token, WANG_ID, reference="")
+    assert response.status_code == 200 and response.json()["records"] == [{"status": "normal"}]
+    assert AccessSubject.objects.get().subject_digest == access_log.subject_digest(WANG_ID)
+
+
+def test_public_entity_items_do_not_record_the_legal_representative(
+    registry_resources, mca_system, mca_admin
+):
+    _, entity = registry_resources
+    system, _ = mca_system
+    submit(mca_admin, entity, system, items=["uscc", "name"])  # unconditional: granted at once
+    result = gateway.lookup(
+        application=system.application,
+        resource_code=entity.code,
+        key="91440106MA5D000001",
+        purpose="核对",
+    )
+    assert result.rows == [{"uscc": "91440106MA5D000001", "name": "广州示例科技有限公司"}]
+    assert not AccessSubject.objects.exists()
+    submit(mca_admin, entity, system, items=["uscc", "legal_rep_id_number"])
+    result = gateway.lookup(
+        application=system.application,
+        resource_code=entity.code,
+        key="91440106MA5D000001",
+        purpose="核对",
+    )
+    assert result.rows[0]["legal_rep_id_number"] == "440***********0049"
+    assert AccessSubject.objects.get().subject_digest == access_log.subject_digest(WANG_ID)
