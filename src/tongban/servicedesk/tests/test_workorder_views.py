@@ -31,6 +31,7 @@ def test_citizen_files_an_order_and_sees_it(client, citizen, guangzhou, gz_env_d
     client.force_login(citizen)
     page = client.get(reverse("servicedesk_workorders:order_create"))
     assert page.status_code == 200 and "天河区" in page.content.decode()
+    assert "投诉 13 个工作日" in page.content.decode()
     response = client.post(reverse("servicedesk_workorders:order_create"), FORM)
     order = WorkOrder.objects.get()
     assert response.status_code == 302 and order.number in response["Location"]

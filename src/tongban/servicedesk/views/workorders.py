@@ -1,6 +1,7 @@
 """Citizen pages of 12345 work orders, mounted at /my/workorders/: file an order (web), my
 orders with status and timeline, rate a concluded order (好差评, once)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -67,7 +68,9 @@ def order_create(request):
                 request, _("诉求已受理，工单编号 %(number)s。") % {"number": order.number}
             )
             return redirect("servicedesk_workorders:order_detail", number=order.number)
-    return render(request, "servicedesk/workorder_form.html", {"form": form})
+    days = settings.WORKORDER_DEADLINE_DAYS
+    context = {"form": form, "days": days}
+    return render(request, "servicedesk/workorder_form.html", context)
 
 
 def _timeline(order):
