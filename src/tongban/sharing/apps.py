@@ -70,3 +70,47 @@ class SharingConfig(AppConfig):
                 permissions_opendata.SHARING_MANAGE_NEGATIVE_LIST,
             ),
         )
+        self._ready_exchange_quality()
+
+    def _ready_exchange_quality(self) -> None:
+        """Exchange subscriptions, data quality, error reports and the sharing metrics."""
+        from tongban.core.views_areas import Tool, register_tool
+        from tongban.sharing import permissions, permissions_quality
+
+        permissions_quality.register()
+        register_tool(
+            "workbench",
+            Tool(
+                "sharing_workbench:exchange",
+                _("共享交换订阅"),
+                _("按授权定时接收资源的变更：文件下载或签名推送，查看每次交付"),
+                permissions.SHARING_REQUEST_SHARE,
+            ),
+        )
+        register_tool(
+            "workbench",
+            Tool(
+                "sharing_workbench:quality",
+                _("数据质量与纠错"),
+                _("本部门资源的质量规则和质量报告；报告数据错误、答复和更正纠错"),
+                permissions_quality.SHARING_VIEW_QUALITY,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "sharing_console:quality",
+                _("数据治理"),
+                _("各部门的数据质量报告；逾期未答复或未更正的数据纠错"),
+                permissions_quality.SHARING_VIEW_QUALITY,
+            ),
+        )
+        register_tool(
+            "console",
+            Tool(
+                "sharing_console:metrics",
+                _("共享指标"),
+                _("各部门的信息共享率、申请办理用时和逾期申请"),
+                permissions_quality.SHARING_VIEW_METRICS,
+            ),
+        )
