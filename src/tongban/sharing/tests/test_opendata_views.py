@@ -48,7 +48,7 @@ def test_dataset_page_metadata_preview_chart_and_usage(client, dataset):
     assert response.status_code == 200
     assert "测试药店1" in text and "统一社会信用代码" in text
     assert "内部备注" not in text  # internal item never shown
-    assert "<svg" in text and "所在区" in text  # chart grouped by district
+    assert "<svg" in text and "按“所在区”汇总的“执业药师人数”" in text  # not by the unique names
     assert DatasetUsage.objects.get(dataset=dataset, kind="view").count == 1
     chart = client.get(
         f"/opendata/datasets/{dataset.name}/chart/", {"column": "area"}, HTTP_HX_REQUEST="true"
@@ -261,3 +261,17 @@ def test_xlsx_is_refused_beyond_the_sheet_limit(client, dataset, monkeypatch):
     response = client.get(f"/opendata/datasets/{dataset.name}/download/1.xlsx")
     assert response.status_code == 400 and "CSV" in response.content.decode()
     assert not DatasetUsage.objects.filter(kind="download").exists()
+
+
+def test_chart_sums_per_district(dataset):
+    from tongban.sharing.services import opendata
+    from tongban.sharing.views import opendata_chart
+
+    version = datasets.current_version(dataset.resource)
+    data = opendata_chart.chart_data(
+        version, opendata.open_columns(dataset.resource), "pharmacists"
+    )
+    assert data["grouped_by"] == "district"
+    assert data["bars"] == [("越秀区", 4.0), ("白云区", 4.0), ("海珠区", 3.0), ("天河区", 2.0)]
+    svg = opendata_chart.render_svg(data)
+    assert svg.count("<rect") == 4 and "越秀区：4" in svg

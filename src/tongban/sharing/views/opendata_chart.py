@@ -1,8 +1,8 @@
 """A server-side SVG bar chart of a dataset's numeric column (no scripts, no CDN).
 
-The numeric column is summed per value of the first text column that has at most
-``MAX_BARS`` distinct values (e.g. 执业药师人数 per 所在区); when no such column exists, the
-first ``MAX_BARS`` rows are drawn, labelled by the first text column.
+The numeric column is summed per value of the text column with the fewest distinct values
+(2 to ``MAX_BARS``, fewer than the rows: e.g. 执业药师人数 per 所在区); when no such column
+exists, the first ``MAX_BARS`` rows are drawn, labelled by the first text column.
 """
 
 from decimal import Decimal
@@ -41,11 +41,13 @@ def chart_data(version, columns: list[dict], key: str) -> dict:
     texts = [c for c in columns if c["type"] == DataItem.Type.STRING]
     groups = {c["key"]: {} for c in texts}
     first_rows = []
+    counted = 0
     rows = DatasetRow.objects.filter(version=version).order_by("line")
     for data in rows.values_list("data", flat=True)[:MAX_ROWS_SCANNED].iterator(chunk_size=2000):
         number = _number(data.get(key))
         if number is None:
             continue
+        counted += 1
         if len(first_rows) < MAX_BARS:
             label = str(data.get(texts[0]["key"]) or "") if texts else str(len(first_rows) + 1)
             first_rows.append((label, number))
@@ -55,7 +57,10 @@ def chart_data(version, columns: list[dict], key: str) -> dict:
             bucket[label] = bucket.get(label, Decimal(0)) + number
             if len(bucket) > MAX_BARS:
                 del groups[text_key]
-    grouped_by = next((c for c in texts if c["key"] in groups and groups[c["key"]]), None)
+    # the text column with the fewest distinct values (at least 2) groups best; a column
+    # whose every value is different (a name) is no grouping at all
+    candidates = [c for c in texts if c["key"] in groups and 1 < len(groups[c["key"]]) < counted]
+    grouped_by = min(candidates, key=lambda c: len(groups[c["key"]]), default=None)
     if grouped_by is not None:
         bars = sorted(groups[grouped_by["key"]].items(), key=lambda item: -item[1])
         title = _t("按“%(g)s”汇总的“%(n)s”") % {"g": grouped_by["name"], "n": column["name"]}
