@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from tongban.core import calendar
 from tongban.core import permissions as core_permissions
 from tongban.core.models import OrgUnit
 from tongban.sharing import permissions
@@ -245,45 +244,3 @@ def usage_rows(entries) -> list[dict]:
             }
         )
     return rows
-
-
-# --- metrics hook ---------------------------------------------------------------------------
-def sharing_metrics(unit: OrgUnit) -> dict:
-    """Information sharing rate (published resources with a share type other than 不予共享 ÷
-    resources in the department's catalogue), request turnaround of provider decisions
-    (average working days) and overdue requests (escalated or past due)."""
-    resources = Resource.objects.filter(provider=unit).exclude(status=Resource.Status.RETIRED)
-    total = resources.count()
-    shared = (
-        resources.filter(status=Resource.Status.PUBLISHED)
-        .exclude(share_type=Resource.ShareType.NONE)
-        .count()
-    )
-    decided = ShareRequest.objects.filter(
-        resource__provider=unit, decided_by_kind=ShareRequest.DecidedBy.PROVIDER
-    ).values_list("created_at", "decided_at")
-    turnaround = [
-        calendar.working_days_between(created.date(), decided_at.date())
-        for created, decided_at in decided
-        if decided_at
-    ]
-    from django.utils import timezone
-
-    overdue = (
-        ShareRequest.objects.filter(resource__provider=unit)
-        .filter(
-            Q(status=ShareRequest.Status.ESCALATED)
-            | Q(status=ShareRequest.Status.SUBMITTED, due_on__lt=timezone.localdate())
-        )
-        .count()
-    )
-    return {
-        "resources": total,
-        "shared_resources": shared,
-        "sharing_rate": (shared / total) if total else None,
-        "requests_decided": len(turnaround),
-        "average_turnaround_working_days": (sum(turnaround) / len(turnaround))
-        if turnaround
-        else None,
-        "overdue_requests": overdue,
-    }

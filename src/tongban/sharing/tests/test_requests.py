@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from tongban.core.exceptions import DomainError
 from tongban.core.models import AuditEvent
-from tongban.sharing import selectors
 from tongban.sharing.models import Grant, Resource, ShareRequest
 from tongban.sharing.services import catalogue
 from tongban.sharing.services import requests as share_requests
@@ -263,19 +262,6 @@ def test_withdraw(population, mca_system, mca_admin):
     share_request.refresh_from_db()
     assert share_request.status == ShareRequest.Status.WITHDRAWN
     assert share_requests.escalate_overdue_requests(today=date(2099, 1, 1)) == 0
-
-
-def test_metrics_from_records(population, mca_system, mca_admin, psb_admin, gz_psb):
-    system, _ = mca_system
-    first = submit(mca_admin, population, system)
-    share_requests.refuse_request(actor=psb_admin, share_request=first, reason="不属于职责")
-    second = submit(mca_admin, population, system)
-    ShareRequest.objects.filter(pk=second.pk).update(due_on=date(2020, 1, 1))
-    metrics = selectors.sharing_metrics(gz_psb)
-    assert metrics["resources"] == 1 and metrics["shared_resources"] == 1
-    assert metrics["sharing_rate"] == 1.0
-    assert metrics["requests_decided"] == 1 and metrics["average_turnaround_working_days"] == 0
-    assert metrics["overdue_requests"] == 1
 
 
 def test_periodic_task_escalates(settings, population, mca_system, mca_admin):
