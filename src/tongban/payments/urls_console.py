@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("reconciliation/<int:run_id>/", finance_reconciliation.run_detail, name="run_detail"),
     path(
+        "reconciliation/<int:run_id>/export.csv",
+        finance_reconciliation.run_export,
+        name="run_export",
+    ),
+    path(
         "reconciliation/items/<int:item_id>/resolve/",
         finance_reconciliation.item_resolve,
         name="item_resolve",

@@ -267,3 +267,23 @@ def test_dashboard_lists_payments_flagged_for_a_wrong_amount(
     assert flagged.trade_no in page and elsewhere.trade_no not in page
     refunds.request_refund(unpaid, actor=finance_officer, amount=5900, reason="原路退回")
     assert 'id="flagged-payments"' not in client.get(url("dashboard")).content.decode()
+
+
+def test_report_exports_as_csv_with_only_own_rows(
+    client, order, sz_market_dept, finance_officer, sz_finance, settings
+):
+    settings.PAYMENTS_STATEMENT_DEMO_DISCREPANCIES = ("amount_mismatch",)
+    paid_order(sz_market_dept, amount=5000, paid_at=at(yesterday(), 8))
+    run = reconciliation.reconcile("wechat", yesterday(), actor=None)
+    client.force_login(finance_officer)
+    response = client.get(url("run_export", run.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("渠道,账单日期,结果")
+    assert len(lines) == 2  # Guangzhou's one payment only (the Shenzhen one is not shown)
+    assert order.code in lines[1] and "金额不符" in lines[1] and "60.00" in lines[1]
+    client.force_login(sz_finance)
+    text = b"".join(client.get(url("run_export", run.pk)).streaming_content).decode("utf-8-sig")
+    assert order.code not in text

@@ -1,9 +1,11 @@
 """Finance console pages: reconciliation runs (对账批次), their report and resolving
 differences (HTMX swaps the row of a resolved difference)."""
 
+import csv
 from datetime import timedelta
 
 from django.contrib import messages
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -13,6 +15,7 @@ from tongban.core import permissions
 from tongban.core.exceptions import DomainError
 from tongban.payments import forms_finance as forms
 from tongban.payments.models import ReconciliationItem, ReconciliationRun
+from tongban.payments.models.orders import yuan
 from tongban.payments.permissions_finance import (
     PAYMENTS_RESOLVE_DIFFERENCE,
     PAYMENTS_RUN_RECONCILIATION,
@@ -165,3 +168,71 @@ def item_resolve(request, item_id: int):
         },
         status=status,
     )
+
+
+@require_GET
+@view_finance
+def run_export(request, run_id: int):
+    """The report as CSV (UTF-8 with BOM for spreadsheets), only the reader's units' rows."""
+    run = reconciliation.access_run(run_id)
+    items = (
+        reconciliation.items_for(request.user)
+        .filter(run=run)
+        .select_related("org_unit__parent")
+        .order_by("pk")
+    )
+    response = StreamingHttpResponse(
+        _csv_rows(run, items.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    name = f"reconciliation-{run.channel}-{run.statement_date:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_rows(run, items):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(
+        [
+            _t("渠道"),
+            _t("账单日期"),
+            _t("结果"),
+            _t("处理状态"),
+            _t("交易类型"),
+            _t("交易号"),
+            _t("缴款码"),
+            _t("执收单位"),
+            _t("平台金额（元）"),
+            _t("渠道金额（元）"),
+            _t("手续费（元）"),
+            _t("处理说明"),
+            _t("处理人"),
+            _t("处理时间"),
+        ]
+    )
+    for item in items:
+        yield writer.writerow(
+            [
+                run.channel,
+                run.statement_date.isoformat(),
+                item.get_kind_display(),
+                item.get_status_display(),
+                item.record_type,
+                item.trade_no,
+                item.payment_code,
+                item.org_unit.full_name if item.org_unit_id else "",
+                "" if item.platform_amount is None else yuan(item.platform_amount),
+                "" if item.channel_amount is None else yuan(item.channel_amount),
+                yuan(item.fee),
+                item.resolution_note,
+                item.resolved_by_name,
+                timezone.localtime(item.resolved_at).strftime("%Y-%m-%d %H:%M")
+                if item.resolved_at
+                else "",
+            ]
+        )
