@@ -280,3 +280,52 @@ def test_api_create_list_cancel(client, bulk_grant, mca_admin):
     assert (
         AuditEvent.objects.filter(event_type="sharing.exchange_subscription_cancelled").count() == 1
     )
+
+
+def test_pages_subscribe_follow_and_cancel(client, bulk_grant, mca_admin, sz_mca_admin, outsider):
+    client.force_login(mca_admin)
+    page = client.get("/workbench/sharing/exchange/")
+    assert page.status_code == 200 and "人口" in page.content.decode()
+    response = client.post(
+        "/workbench/sharing/exchange/",
+        {
+            "grant": bulk_grant.pk,
+            "purpose": PURPOSE,
+            "delivery": "webhook",
+            "file_format": "json",
+            "url": "https://127.0.0.1/x",
+            "interval_minutes": 60,
+            "start": "beginning",
+        },
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not ExchangeSubscription.objects.exists()
+    response = client.post(
+        "/workbench/sharing/exchange/",
+        {
+            "grant": bulk_grant.pk,
+            "purpose": PURPOSE,
+            "delivery": "file",
+            "file_format": "csv",
+            "url": "",
+            "interval_minutes": 60,
+            "start": "beginning",
+        },
+    )
+    assert response.status_code == 302
+    subscription = ExchangeSubscription.objects.get()
+    exchange.run_due()
+    run = subscription.runs.get()
+    page = client.get("/workbench/sharing/exchange/")
+    assert f"/workbench/sharing/exchange/runs/{run.pk}/file/" in page.content.decode()
+    client.force_login(sz_mca_admin)
+    assert client.get(f"/workbench/sharing/exchange/runs/{run.pk}/file/").status_code == 404
+    assert client.post(f"/workbench/sharing/exchange/{subscription.pk}/cancel/").status_code == 404
+    client.force_login(outsider)
+    assert client.get("/workbench/sharing/exchange/").status_code in (302, 403)
+    subscription.refresh_from_db()
+    assert subscription.status == "active"
+    client.force_login(mca_admin)
+    client.post(f"/workbench/sharing/exchange/{subscription.pk}/cancel/")
+    subscription.refresh_from_db()
+    assert subscription.status == "cancelled"
