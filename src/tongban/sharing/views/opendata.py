@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from tongban.core.exceptions import DomainError
 from tongban.core.models import OrgUnit
-from tongban.sharing.models import DatasetUsage, OpenDataset, Resource
+from tongban.sharing.models import DataItem, DatasetUsage, OpenDataset, Resource
 from tongban.sharing.services import datasets, opendata
 from tongban.sharing.views import opendata_chart
 from tongban.sharing.views.opendata_downloads import download_response
@@ -99,6 +99,7 @@ def dataset_detail(request, name):
             "version": version,
             "versions": list(datasets.accepted_versions(resource)),
             "columns": columns,
+            "column_types": {t.value: t.label for t in DataItem.Type},
             "preview": [[row.get(key) for key in keys] for row in preview],
             "total": total,
             "numeric": numeric,

@@ -83,7 +83,7 @@ def _format(value: float) -> str:
 def render_svg(data: dict) -> str:
     """Horizontal bars; scales to the container's width (viewBox), readable at 390 px."""
     bars = data["bars"]
-    width, left, right, bar_height, gap, top = 360, 110, 60, 18, 8, 8
+    width, left, right, bar_height, gap, top = 320, 92, 56, 20, 8, 8
     height = top + len(bars) * (bar_height + gap) + 4
     top_value = max((value for _label, value in bars), default=0) or 1
     parts = [
@@ -96,13 +96,13 @@ def render_svg(data: dict) -> str:
     for index, (label, value) in enumerate(bars):
         y = top + index * (bar_height + gap)
         bar = max(1, int(span * max(value, 0) / top_value))
-        short = label if len(label) <= 8 else label[:7] + "…"
+        short = label if len(label) <= 6 else label[:5] + "…"
         parts.append(
-            f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" font-size="11" '
+            f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" font-size="13" '
             f'fill="#1f2937">{escape(short)}</text>'
             f'<rect x="{left}" y="{y}" width="{bar}" height="{bar_height}" fill="#1d6fb8">'
             f"<title>{escape(label)}：{_format(value)}</title></rect>"
-            f'<text x="{left + bar + 4}" y="{y + 13}" font-size="11" fill="#1f2937">'
+            f'<text x="{left + bar + 4}" y="{y + 15}" font-size="13" fill="#1f2937">'
             f"{_format(value)}</text>"
         )
     parts.append("</svg>")
