@@ -329,3 +329,45 @@ def test_pages_subscribe_follow_and_cancel(client, bulk_grant, mca_admin, sz_mca
     client.post(f"/workbench/sharing/exchange/{subscription.pk}/cancel/")
     subscription.refresh_from_db()
     assert subscription.status == "cancelled"
+
+
+def test_openapi_documents_the_exchange_and_quality_operations(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {
+        op["operationId"]
+        for path in schema["paths"].values()
+        for op in path.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    for name in (
+        "sharing_pull_changes",
+        "sharing_list_exchange_runs",
+        "sharing_download_exchange_file",
+        "sharing_create_subscription",
+        "sharing_cancel_subscription",
+        "sharing_get_quality",
+        "sharing_report_correction",
+        "sharing_confirm_correction",
+    ):
+        assert name in operations
+    changes_op = schema["paths"]["/api/v1/sharing/gateway/resources/{code}/changes"]["get"]
+    assert {"400", "403", "404", "409", "429"} <= set(changes_op["responses"])
+
+
+def test_subscribing_a_revoked_grant_and_pull_rate_limit(
+    client, bulk_grant, mca_admin, psb_admin, mca_system
+):
+    Grant.objects.filter(pk=bulk_grant.pk).update(rate_limit_per_minute=1)
+    token = token_for(client, mca_system)
+    url = "/api/v1/sharing/gateway/resources/440100-GA-RK-0001/changes"
+    first = client.get(url, {"purpose": PURPOSE}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert first.status_code == 200
+    second = client.get(url, {"purpose": PURPOSE}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert second.status_code == 429 and second.json()["code"] == "rate_limited"
+    assert AccessLogEntry.objects.order_by("-seq").first().refusal_code == "rate_limited"
+    share_requests.revoke_grant(actor=psb_admin, grant=bulk_grant, reason="职能调整")
+    bulk_grant.refresh_from_db()
+    with pytest.raises(DomainError) as excinfo:
+        subscribe(mca_admin, bulk_grant)
+    assert excinfo.value.code == "grant_revoked"
+    assert not ExchangeSubscription.objects.exists()
