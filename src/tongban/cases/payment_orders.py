@@ -129,6 +129,19 @@ def on_order_status(order, old_status: str, new_status: str, *, actor) -> None:
         lifecycle.payment_received(case, actor="payments")
     except DomainError:
         logger.exception("paid order %s could not resume case %s", order.code, order.reference)
+    _cancel_open_siblings(order, case)
+
+
+def _cancel_open_siblings(order, case: Case) -> None:
+    """A late notice paid an expired order after a new one was issued: the new one goes."""
+    from tongban.payments.models import PaymentOrder
+    from tongban.payments.services.orders import cancel_order
+
+    siblings = orders_for_case(case).filter(status__in=PaymentOrder.PAYABLE).exclude(pk=order.pk)
+    for sibling in siblings:
+        cancel_order(
+            sibling, actor="cases", reason=_("已由缴款单 %(code)s 缴清") % {"code": order.code}
+        )
 
 
 def check_reissue(order) -> None:

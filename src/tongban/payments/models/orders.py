@@ -9,7 +9,8 @@ writer)::
        └─────────────────┴──────── cancel / expire ────┴──▶ cancelled | expired
 
 ``failed`` means the last attempt failed: the payer may start another one until the order
-expires. ``success``, ``cancelled`` and ``expired`` are final. An order is settled by at
+expires. ``success`` and ``cancelled`` are final; ``expired`` takes no new attempt, and only a
+payment made before the deadline whose notice arrives late can still settle it. An order is settled by at
 most one payment, ever: ``Payment.settles_order`` is unique per order (a partial unique
 index) and the callback service holds the order row locked while it decides.
 """
@@ -159,7 +160,8 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _OS.FAILED: frozenset({_OS.STARTED, _OS.SUCCESS, _OS.CANCELLED, _OS.EXPIRED}),
     _OS.SUCCESS: frozenset(),
     _OS.CANCELLED: frozenset(),
-    _OS.EXPIRED: frozenset(),
+    # A payment made before the deadline whose notice arrived after the expiry task ran.
+    _OS.EXPIRED: frozenset({_OS.SUCCESS}),
 }
 
 

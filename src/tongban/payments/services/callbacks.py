@@ -18,9 +18,12 @@
      (``payments.order_paid``; listeners resume the case; the receipt is issued after commit);
    * ``success`` with another amount → the payment is flagged ``amount_mismatch`` for finance
      (``payments.amount_mismatch_flagged``); the order is **not** marked paid;
-   * ``success`` for an order already paid by another attempt, cancelled or expired (or paid
-     after its deadline) → the money is recorded and an automatic refund is recorded in the
-     same transaction (``refunds.record_automatic_refund``; ``payments.late_payment_refunded``);
+   * ``success`` for an order already paid by another attempt, cancelled, or paid after its
+     deadline → the money is recorded and an automatic refund is recorded in the same
+     transaction (``refunds.record_automatic_refund``; ``payments.late_payment_refunded``).
+     A payment made *before* the deadline whose notice arrives after the order was marked
+     expired is taken (``expired → success``) unless a reissued order for the same purpose
+     was paid meanwhile;
    * ``submitted`` / ``failed`` move the attempt (and the order, when it is the latest live
      attempt) forward; a notification older than what we already know (``failed`` after
      ``success``, ``submitted`` after a result) is ``stale`` and ignored.
@@ -240,12 +243,28 @@ def _success(order: PaymentOrder, payment: Payment, data: CallbackData) -> str:
 
 
 def _late_reason(order: PaymentOrder, paid_at) -> str:
+    """Why money for ``order`` cannot be taken ("" when it can). A payment made before the
+    deadline is taken even when its notice arrives after the expiry task marked the order
+    expired — unless another order for the same purpose (a reissued one) was paid meanwhile."""
     if order.status == S.SUCCESS:
         return "already_paid"
     if order.status == S.CANCELLED:
         return "cancelled"
-    if order.status == S.EXPIRED or paid_at > order.expires_at:
+    if paid_at > order.expires_at:
         return "expired"
+    if order.status == S.EXPIRED and order.reference:
+        paid_sibling = (
+            PaymentOrder.objects.filter(
+                source=order.source,
+                client_id=order.client_id,
+                reference=order.reference,
+                status=S.SUCCESS,
+            )
+            .exclude(pk=order.pk)
+            .exists()
+        )
+        if paid_sibling:
+            return "already_paid"
     return ""
 
 

@@ -115,3 +115,28 @@ def test_parallel_orders_get_distinct_consecutive_codes(tmp_path):
         sequences = sorted(int(code[8:19]) for code in made + [order.code])
         assert sequences == list(range(1, 14))
         assert all(codes.validate_code(code) for code in made)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expiry_racing_a_payment_made_in_time_never_loses_it(tmp_path):
+    from datetime import timedelta
+
+    with thread_database(tmp_path) as database:
+        order, payer = _setup()
+        payment, _r = orders.start_payment(order, channel="wechat", actor=payer)
+        deadline = order.expires_at
+        paid_at = deadline - timedelta(seconds=1)  # paid in time, notified at the deadline
+        outcomes = []
+
+        def work(worker: int) -> None:
+            if worker == 0:
+                orders.expire_due_orders(now=deadline + timedelta(seconds=1))
+            else:
+                outcomes.append(_send(payment, callback_payload(payment, paid_at=paid_at)).outcome)
+
+        assert database.run(work, threads=2) == []
+        order.refresh_from_db()
+        payment.refresh_from_db()
+        assert outcomes == ["applied"]
+        assert order.status == "success" and payment.settles_order
+        assert not payment.refunds.exists()

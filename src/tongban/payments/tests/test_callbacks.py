@@ -224,16 +224,30 @@ def test_second_payment_of_a_paid_order_is_refunded_automatically(client, order,
     assert AuditEvent.objects.filter(event_type="payments.late_payment_refunded").count() == 1
 
 
-def test_money_after_expiry_is_refunded_and_the_order_stays_expired(client, order, citizen):
+def test_money_paid_after_the_deadline_of_an_expired_order_is_refunded(client, order, citizen):
     payment = started(order, citizen)
     orders.expire_due_orders(now=order.expires_at + timedelta(seconds=1))
     order.refresh_from_db()
     assert order.status == S.EXPIRED
-    response = post_callback(client, payment, callback_payload(payment))
+    late = order.expires_at + timedelta(minutes=5)
+    response = post_callback(client, payment, callback_payload(payment, paid_at=late))
     assert response.json()["outcome"] == "late_refunded"
     order.refresh_from_db()
     assert order.status == S.EXPIRED and order.paid_amount == 0
     assert payment.refunds.count() == 1
+
+
+def test_payment_in_time_whose_notice_comes_after_expiry_is_taken(client, order, citizen):
+    payment = started(order, citizen)
+    orders.expire_due_orders(now=order.expires_at + timedelta(seconds=1))
+    in_time = order.expires_at - timedelta(minutes=1)
+    response = post_callback(client, payment, callback_payload(payment, paid_at=in_time))
+    assert response.json()["outcome"] == "applied"
+    order.refresh_from_db()
+    assert order.status == S.SUCCESS and order.paid_amount == 6000
+    assert not payment.refunds.exists()
+    event = AuditEvent.objects.get(event_type="payments.order_paid")
+    assert event.data["old"]["status"] == "expired"
 
 
 def test_money_after_cancellation_is_refunded(client, order, citizen):

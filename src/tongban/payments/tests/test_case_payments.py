@@ -142,3 +142,46 @@ def test_a_case_without_a_valid_applicant_code_still_gets_its_order(charging, cl
     assert case.status == Case.Status.AWAITING_PAYMENT
     order = PaymentOrder.objects.get()
     assert order.payer == applicant and order.payer_id_number == ""
+
+
+def test_late_notice_for_the_expired_order_cancels_the_reissued_one(
+    client, charging, citizen, clerk
+):
+    from datetime import timedelta
+
+    from tongban.payments.services import orders
+
+    case = accepted_case(charging, citizen, clerk)
+    old = PaymentOrder.objects.get()
+    payment = started(old, citizen)
+    orders.expire_due_orders(now=old.expires_at)
+    new = orders.reissue_order(old, actor=citizen)
+    in_time = old.expires_at - timedelta(minutes=1)
+    response = post_callback(client, payment, callback_payload(payment, paid_at=in_time))
+    assert response.json()["outcome"] == "applied"
+    old.refresh_from_db()
+    new.refresh_from_db()
+    case.refresh_from_db()
+    assert old.status == "success" and new.status == "cancelled"
+    assert case.status == Case.Status.IN_REVIEW
+
+
+def test_late_notice_after_the_reissued_order_was_paid_is_refunded(
+    client, charging, citizen, clerk
+):
+    from datetime import timedelta
+
+    from tongban.payments.services import orders
+
+    accepted_case(charging, citizen, clerk)
+    old = PaymentOrder.objects.get()
+    first = started(old, citizen)
+    orders.expire_due_orders(now=old.expires_at)
+    new = orders.reissue_order(old, actor=citizen)
+    second = started(new, citizen)
+    assert post_callback(client, second, callback_payload(second)).json()["outcome"] == "applied"
+    in_time = old.expires_at - timedelta(minutes=1)
+    response = post_callback(client, first, callback_payload(first, paid_at=in_time))
+    assert response.json()["outcome"] == "late_refunded"
+    old.refresh_from_db()
+    assert old.status == "expired" and first.refunds.count() == 1
