@@ -16,9 +16,12 @@ An ``OpenDataset`` publishes a resource on the portal (and through the CKAN-comp
 calls per dataset and day.
 """
 
+import os
 import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +34,32 @@ __all__ = [
     "NegativeListEntry",
     "OpenDataset",
 ]
+
+
+class ImportFileStorage(FileSystemStorage):
+    """Uploaded dataset files (they may hold personal data): under
+    ``PRIVATE_MEDIA_ROOT/sharing``, outside the web root and without URLs; read from the
+    settings each time so tests and deployments can move it. Files are deleted once their
+    import has an outcome."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.VAR_DIR) / "private"
+        return str(Path(root) / "sharing")
+
+    @property
+    def location(self):  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("uploaded dataset files have no URL")
+
+
+def import_file_storage() -> ImportFileStorage:
+    return ImportFileStorage()
 
 
 class DatasetVersion(models.Model):
@@ -121,7 +150,9 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    file = models.FileField(upload_to="sharing/imports/%Y/%m/", max_length=255)
+    file = models.FileField(
+        upload_to="imports/%Y/%m/", storage=import_file_storage, max_length=255, blank=True
+    )
     file_name = models.CharField(_("文件名"), max_length=200)
     file_format = models.CharField(_("格式"), max_length=8)  # csv | xlsx
     file_size = models.PositiveBigIntegerField(default=0)

@@ -131,3 +131,4 @@ def _media_in_tmp(settings, tmp_path):
     """Uploaded dataset files go to the test's own folder (import it into a test module to
     activate it there)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
