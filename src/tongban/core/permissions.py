@@ -153,12 +153,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
     # the payments app adds refunds and reconciliation
     Role.FINANCE: {CATALOG_VIEW_ITEM, PAYMENTS_VIEW_ORDER},
-    # the service desk adds taking and dispatching 12345 work orders
-    Role.HOTLINE_OPERATOR: {
-        REGISTRIES_VIEW_PERSON,
-        CATALOG_VIEW_ITEM,
-        SERVICEDESK_HANDLE_WORK_ORDER,
-    },
+    # the service desk adds taking and dispatching 12345 work orders; the departments they
+    # are dispatched to handle them
+    Role.HOTLINE_OPERATOR: {REGISTRIES_VIEW_PERSON, CATALOG_VIEW_ITEM},
 }
 
 

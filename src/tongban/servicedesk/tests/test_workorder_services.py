@@ -88,6 +88,23 @@ def test_department_returns_wrong_dispatch_and_hotline_redispatches(
     assert "servicedesk.work_order_returned" in events(order)
 
 
+def test_the_hotline_dispatches_but_never_answers_for_a_department(
+    citizen, hotline_operator, gz_env_dept
+):
+    order = file_complaint(citizen)
+    svc.dispatch_work_order(order, actor=hotline_operator, department=gz_env_dept)
+    order.refresh_from_db()
+    before = snapshot(order)
+    for attempt in (
+        lambda: svc.reply_work_order(order, actor=hotline_operator, reply="代部门答复"),
+        lambda: svc.return_work_order(order, actor=hotline_operator, reason="代部门退回"),
+    ):
+        with pytest.raises(DomainError) as excinfo:
+            attempt()
+        assert excinfo.value.status in (403, 404)
+    assert snapshot(order) == before
+
+
 def test_illegal_transitions_change_nothing(citizen, hotline_operator, gz_env_dept, env_clerk):
     order = file_complaint(citizen)
     before = snapshot(order)
