@@ -161,3 +161,25 @@ def test_booking_from_the_case_page_links_the_booking_to_the_case(
     other_slot = make_slot(slot.hall, day=slot.date + timedelta(days=1))
     client.post(book_url(market_item), {"slot": other_slot.pk, "case": case.number})
     assert Appointment.objects.get(user=outsider).case is None
+
+
+def test_a_blocked_person_is_told_before_choosing_and_refused_when_booking(
+    client, citizen, slot, market_item
+):
+    from tongban.servicedesk.models import BookingBlock
+
+    block = BookingBlock.objects.create(
+        user=citizen,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(days=30),
+        no_show_count=3,
+    )
+    client.force_login(citizen)
+    until = timezone.localtime(block.ends_at).strftime("%Y-%m-%d %H:%M")
+    assert until in client.get(book_url(market_item)).content.decode()
+    before = snapshot()
+    response = client.post(book_url(market_item), {"slot": slot.pk})
+    assert 'data-code="booking_blocked"' in response.content.decode()
+    assert snapshot() == before
+    listing = client.get(reverse("servicedesk_appointments:appointment_list")).content.decode()
+    assert until in listing and 'data-code="booking_blocked"' in listing

@@ -52,7 +52,7 @@ def appointment_list(request):
         {
             "appointments": appointments,
             "upcoming": upcoming,
-            "block": selectors.active_block(request.user, now),
+            "booking_block": selectors.active_block(request.user, now),
         },
     )
 
@@ -99,6 +99,7 @@ def appointment_book(request, item_key: str):
         "days": _slot_days(slots),
         "error": error,
         "needs_visit": selectors.needs_visit(item),
+        "booking_block": selectors.active_block(request.user),
     }
     return render(request, "servicedesk/appointment_book.html", context, status=status)
 
