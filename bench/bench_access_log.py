@@ -1,6 +1,6 @@
 """Sharing access-log append rate ÷ plain insert rate of a row of the same size.
 
-    .venv/bin/python bench/bench_access_log.py [--rows 2000]
+    .venv/bin/python bench/bench_access_log.py [--rows 1000]
 
 Both loops run in one process against the same temporary SQLite database (or
 ``--database-url``), one transaction per row, as the gateway does:
@@ -60,7 +60,7 @@ def ensure_tables(*app_labels) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 

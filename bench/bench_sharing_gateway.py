@@ -1,6 +1,6 @@
 """Sharing gateway lookup ÷ a direct ORM query returning the same rows as JSON.
 
-    .venv/bin/python bench/bench_sharing_gateway.py [--persons 5000] [--seconds 5]
+    .venv/bin/python bench/bench_sharing_gateway.py [--persons 2000] [--seconds 3]
 
 One process, one temporary SQLite database (or ``--database-url``): 广州市公安局's 人口 resource
 over ``--persons`` registry persons, 广州市民政局's consumer system with a grant (lookup by ID
@@ -49,8 +49,8 @@ def p95(values) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=5000)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--persons", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 

@@ -114,6 +114,7 @@ def _prepare(call: _Call) -> list[str]:
         raise call.refused(exc) from None
     call.resource = (
         Resource.objects.select_related("provider", "provider__parent")
+        .prefetch_related("items")
         .filter(code=call.resource_code, status=Resource.Status.PUBLISHED)
         .first()
     )
@@ -161,11 +162,11 @@ def _subjects(resource: Resource, rows, items) -> list[str]:
     """ID numbers of the persons whose personal data was returned: any row of a resource about
     persons (keyed by ID number), or rows where a personal item was among the returned items
     (e.g. a legal representative's ID number)."""
-    personal = set(
-        resource.items.filter(sensitivity=DataItem.Sensitivity.PERSONAL).values_list(
-            "key", flat=True
-        )
-    )
+    personal = {
+        item.key
+        for item in resource.items.all()  # prefetched by _prepare
+        if item.sensitivity == DataItem.Sensitivity.PERSONAL
+    }
     about_persons = masking.PII_KEYS.get(resource.lookup_key) == "id_number"
     if not about_persons and not personal & set(items):
         return []

@@ -65,8 +65,9 @@ def _registry_rows(model, fields, resource, *, filters, division, limit, offset)
         if code:
             qs = qs.filter(division_code__startswith=_division_prefix(code))
     keys = [k for k in resource.item_keys() if k in fields]
-    total = qs.count()
     rows = list(qs.order_by("pk").values(*[fields[k] for k in keys])[offset : offset + limit])
+    # a short first page is the whole answer: count only when there may be more
+    total = len(rows) if offset == 0 and len(rows) < limit else qs.count()
     return [{k: row[fields[k]] for k in keys} for row in rows], total
 
 
