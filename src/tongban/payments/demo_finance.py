@@ -100,6 +100,6 @@ def seed(report) -> None:
         and not Refund.objects.filter(order=first, kind=Refund.Kind.MANUAL).exists()
     ):
         refund = refunds.request_refund(
-            first, actor=officer, amount=2000, reason="演示：照片采集费免收，退还 20 元"
+            first, actor=officer, amount=2000, reason="演示：多收证件费，退还 20 元"
         )
         report.add(f"finance demo: refund {refund.refund_no} awaiting gz_finance2's approval")
