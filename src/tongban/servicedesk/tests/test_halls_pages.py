@@ -283,3 +283,60 @@ def test_kiosk_refusal_through_htmx_is_a_swappable_partial(client, hall, market_
     assert response.status_code == 200  # HTMX swaps only 2xx answers
     assert 'data-code="booking_code_invalid"' in body and "<html" not in body
     assert snapshot() == before
+
+
+def test_admin_edits_the_hall_toggles_a_window_and_removes_a_template(
+    client, dept_admin, hall, market_window
+):
+    template = SlotTemplate.objects.create(
+        hall=hall, weekday=0, start_time="09:00", end_time="10:00", capacity=2
+    )
+    client.force_login(dept_admin)
+    client.post(
+        reverse("servicedesk_halls_workbench:hall_edit", args=[hall.code]),
+        {"name": "新名称", "address": "新地址", "opening_hours": "", "is_active": "on"},
+    )
+    hall.refresh_from_db()
+    assert (hall.name, hall.address, hall.is_active) == ("新名称", "新地址", True)
+    bad = client.post(
+        reverse("servicedesk_halls_workbench:hall_edit", args=[hall.code]),
+        {"name": "", "address": "x"},
+    )
+    assert bad.status_code == 400
+    hall.refresh_from_db()
+    assert hall.name == "新名称"
+
+    client.post(
+        reverse("servicedesk_halls_workbench:window_toggle", args=[hall.code, market_window.pk])
+    )
+    market_window.refresh_from_db()
+    assert not market_window.is_active
+    client.post(
+        reverse("servicedesk_halls_workbench:template_remove", args=[hall.code, template.pk])
+    )
+    template.refresh_from_db()
+    assert not template.is_active
+    assert [len(events(e)) for e in ("servicedesk.hall_updated", "servicedesk.window_updated")] == [
+        1,
+        1,
+    ]
+
+
+def test_a_checked_in_booking_shows_its_queue_number(
+    client, citizen, hall, market_window, market_item
+):
+    now = timezone.localtime()
+    running = Slot.objects.create(
+        hall=hall, date=now.date(), start_time=time(now.hour, 0), end_time=time(23, 59), capacity=2
+    )
+    appointment = booking.book_appointment(
+        actor=citizen,
+        slot_id=running.pk,
+        item=market_item,
+        now=running.starts_at - timedelta(minutes=1),
+    )
+    queue.check_in(hall=hall, payload=appointment.code)
+    client.force_login(citizen)
+    url = reverse("servicedesk_appointments:appointment_detail", args=[appointment.code])
+    body = client.get(url).content.decode()
+    assert "B001" in body and "已签到" in body and "<svg" not in body  # no QR once used
