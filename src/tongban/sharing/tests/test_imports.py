@@ -93,19 +93,27 @@ def test_bad_rows_are_reported_and_nothing_is_imported(resource, dept_admin):
     assert AuditEvent.objects.filter(event_type="sharing.dataset_import_rejected").count() == 1
 
 
-def test_a_refused_file_is_not_kept(resource, dept_admin, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(("bad", "status"), [(True, "rejected"), (False, "accepted")])
+def test_the_uploaded_file_is_not_kept(resource, dept_admin, bad, status, settings):
+    import hashlib
+
     rows = pharmacy_rows(2)
-    rows[0][1] = "bad"
+    if bad:
+        rows[0][1] = "bad"
     job = imports.start_import_bytes(
         resource, name="a.csv", content=csv_bytes(rows), actor=dept_admin
     )
     stored = job.file
     assert stored.storage.exists(stored.name)
-    with django_capture_on_commit_callbacks(execute=True):
-        imports.run_import(job.pk)
-    job.refresh_from_db()
-    assert job.status == "rejected" and not job.file
+    assert stored.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))  # outside the web root
+    with pytest.raises(ValueError):
+        stored.url  # noqa: B018 - private files have no URL
+    job = imports.run_import(job.pk)
+    assert job.status == status and not job.file
     assert not stored.storage.exists(stored.name)
+    if not bad:
+        digest = hashlib.sha256(csv_bytes(rows)).hexdigest()
+        assert datasets.current_version(resource).source_sha256 == digest
 
 
 def test_a_bad_row_after_many_good_chunks_leaves_nothing(resource, dept_admin, monkeypatch):
