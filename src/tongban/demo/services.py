@@ -59,6 +59,7 @@ DEMO_STAFF = [
 # Each app's demo rows, seeded after the people, staff and licences above (idempotent).
 APP_DEMO_SEEDS = [
     "tongban.payments.demo.seed",
+    "tongban.payments.demo_finance.seed",
     "tongban.sharing.demo.seed",
     "tongban.sharing.demo_opendata.seed",
     "tongban.servicedesk.demo_halls.seed",
