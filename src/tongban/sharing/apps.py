@@ -102,7 +102,7 @@ class SharingConfig(AppConfig):
                 "sharing_console:quality",
                 _("数据治理"),
                 _("各部门的数据质量报告；逾期未答复或未更正的数据纠错"),
-                permissions_quality.SHARING_VIEW_QUALITY,
+                permissions_quality.SHARING_OVERSEE_QUALITY,
             ),
         )
         register_tool(

@@ -52,7 +52,13 @@ from tongban.sharing.errors import SharingError as E
 from tongban.sharing.errors import error as sharing_error
 from tongban.sharing.errors_exchange import ExchangeError as X
 from tongban.sharing.errors_exchange import error
-from tongban.sharing.models import AccessLogEntry, ExchangeRun, ExchangeSubscription, Grant
+from tongban.sharing.models import (
+    AccessLogEntry,
+    ExchangeRun,
+    ExchangeSubscription,
+    Grant,
+    Resource,
+)
 from tongban.sharing.services import access_log, changes
 
 log = logging.getLogger(__name__)
@@ -102,6 +108,14 @@ def _check_grant(grant: Grant) -> None:
         raise sharing_error(E.GRANT_EXPIRED)
 
 
+def _check_source(grant: Grant) -> None:
+    """The resource is still published and the consumer system still active."""
+    if grant.resource.status != Resource.Status.PUBLISHED:
+        raise sharing_error(E.RESOURCE_NOT_PUBLISHED)
+    if grant.consumer_system.status != grant.consumer_system.Status.ACTIVE:
+        raise sharing_error(E.SYSTEM_SUSPENDED)
+
+
 def secret_of(subscription: ExchangeSubscription) -> str:
     return envelope.decrypt_text(subscription.secret_encrypted, aad=SECRET_AAD)
 
@@ -126,6 +140,7 @@ def create_subscription(
     if grant.row_scope != Grant.RowScope.FILTER:
         raise sharing_error(E.BULK_NOT_ALLOWED)
     resource = grant.resource
+    _check_source(grant)
     if not changes.supports_changes(resource):
         raise error(X.CHANGES_UNSUPPORTED)
     purpose = (purpose or "").strip()
@@ -376,6 +391,7 @@ def run_subscription(subscription_id: int, *, now=None) -> ExchangeRun | None:
     resource = subscription.resource
     items = list(grant.items)
     try:
+        _check_source(grant)
         batch = changes.changes_since(
             resource, subscription.cursor, division=grant.row_division, limit=max_rows_per_run()
         )

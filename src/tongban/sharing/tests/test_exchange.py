@@ -371,3 +371,26 @@ def test_subscribing_a_revoked_grant_and_pull_rate_limit(
         subscribe(mca_admin, bulk_grant)
     assert excinfo.value.code == "grant_revoked"
     assert not ExchangeSubscription.objects.exists()
+
+
+def test_retired_resource_or_suspended_system(bulk_grant, mca_admin, population):
+    subscription, _ = subscribe(mca_admin, bulk_grant)
+    population.status = "retired"
+    population.save()
+    exchange.run_due()
+    run = subscription.runs.get()
+    assert run.status == "failed" and run.error_code == "resource_not_published"
+    assert not AccessLogEntry.objects.filter(outcome="allowed").exists()
+    subscription.refresh_from_db()
+    assert subscription.cursor == ""
+    population.status = "published"
+    population.save()
+    ExchangeSubscription.objects.update(status="cancelled")
+    system = bulk_grant.consumer_system
+    system.status = "suspended"
+    system.save()
+    bulk_grant.refresh_from_db()
+    with pytest.raises(DomainError) as excinfo:
+        subscribe(mca_admin, bulk_grant)
+    assert excinfo.value.code == "system_suspended"
+    assert ExchangeSubscription.objects.filter(status="active").count() == 0

@@ -156,6 +156,8 @@ def test_pages_provider_and_console(
     client.force_login(operator)
     console = client.get("/console/sharing/quality/")
     assert console.status_code == 200 and "市场监督管理局" in console.content.decode()
+    client.force_login(market_admin)  # a department admin has no platform view
+    assert client.get("/console/sharing/quality/").status_code == 403
     client.force_login(outsider)
     assert client.get("/console/sharing/quality/").status_code in (302, 403)
     assert client.get("/workbench/sharing/quality/").status_code in (302, 403)

@@ -27,6 +27,7 @@ from tongban.sharing.models import CorrectionReport, Grant, QualityRule, Resourc
 from tongban.sharing.permissions_quality import (
     SHARING_ANSWER_CORRECTION,
     SHARING_MANAGE_QUALITY,
+    SHARING_OVERSEE_QUALITY,
     SHARING_REPORT_CORRECTION,
     SHARING_VIEW_QUALITY,
 )
@@ -261,7 +262,7 @@ def correction(request, number):
 
 
 # --- console -----------------------------------------------------------------------------------
-@require_perm_page(SHARING_VIEW_QUALITY)
+@require_perm_page(SHARING_OVERSEE_QUALITY)
 def console(request):
     user = request.user
     units = (
