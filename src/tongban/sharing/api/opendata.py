@@ -119,13 +119,17 @@ def list_datasets(request, filters: Query[DatasetFilterIn]):
     ).order_by("-published_at", "pk")
     count = found.count()
     start = (filters.page - 1) * filters.page_size
-    page = list(found[start : start + filters.page_size])
+    page = opendata.with_details(found[start : start + filters.page_size])
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
         "items": [
-            _summary(request, dataset, datasets.current_version(dataset.resource))
+            _summary(
+                request,
+                dataset,
+                next((v for v in opendata.versions_of(dataset) if v.is_current), None),
+            )
             for dataset in page
         ],
     }

@@ -33,3 +33,13 @@ def test_list_and_show(client, gz_market_dept, dept_admin):
 
     response = client.get("/api/v1/opendata/datasets/440100-yd-009")
     assert response.status_code == 404 and response.json()["code"] == "dataset_not_found"
+
+
+def test_list_costs_a_fixed_number_of_queries(
+    client, gz_market_dept, dept_admin, django_assert_max_num_queries
+):
+    for n in range(1, 5):
+        published_dataset(gz_market_dept, dept_admin, rows=1, code=f"440100-YD-00{n}")
+    with django_assert_max_num_queries(6):
+        body = client.get("/api/v1/opendata/datasets").json()
+    assert body["count"] == 4 and all(item["current_version"] == 1 for item in body["items"])
