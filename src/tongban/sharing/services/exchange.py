@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 EVENT = "sharing.changes"
 SECRET_AAD = b"tongban.sharing.exchange_secret"
 LEASE = timedelta(seconds=120)
+STALE_RUN = timedelta(minutes=30)  # a run still collecting after this has died
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
 
 
@@ -506,7 +507,7 @@ def attempt_webhook(run_id: int, *, now=None, has_more: bool = False) -> Exchang
 
 
 def run_due(*, now=None, limit: int = 100) -> dict:
-    """Start due subscriptions' runs and send due webhook retries."""
+    """Start due subscriptions' runs, send due webhook retries, fail runs that died."""
     now = now or timezone.now()
     counts = {"started": 0, "retried": 0}
     due = ExchangeSubscription.objects.filter(
@@ -515,12 +516,25 @@ def run_due(*, now=None, limit: int = 100) -> dict:
     for pk in list(due.values_list("pk", flat=True)[:limit]):
         if run_subscription(pk, now=now) is not None:
             counts["started"] += 1
+    # due retries, and webhook attempts whose worker died after claiming them (lease over)
     retries = ExchangeRun.objects.filter(
-        status=ExchangeRun.Status.RETRYING, next_attempt_at__lte=now
+        status__in=ExchangeRun.OPEN, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "pk")
     for pk in list(retries.values_list("pk", flat=True)[:limit]):
         if attempt_webhook(pk, now=now) is not None:
             counts["retried"] += 1
+    # runs whose worker died while collecting the changes: failed, so the next run can start
+    stale = ExchangeRun.objects.filter(
+        status=ExchangeRun.Status.RUNNING,
+        next_attempt_at__isnull=True,
+        started_at__lt=now - STALE_RUN,
+    ).select_related("subscription__consumer_unit")
+    for run in stale[:limit]:
+        if ExchangeRun.objects.filter(
+            pk=run.pk, status=ExchangeRun.Status.RUNNING, next_attempt_at__isnull=True
+        ).exists():
+            _fail(run, "interrupted", "run interrupted")
+            counts["interrupted"] = counts.get("interrupted", 0) + 1
     return counts
 
 

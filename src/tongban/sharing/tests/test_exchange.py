@@ -394,3 +394,17 @@ def test_retired_resource_or_suspended_system(bulk_grant, mca_admin, population)
         subscribe(mca_admin, bulk_grant)
     assert excinfo.value.code == "system_suspended"
     assert ExchangeSubscription.objects.filter(status="active").count() == 0
+
+
+def test_a_run_that_died_is_failed_and_the_next_one_starts(bulk_grant, mca_admin):
+    subscription, _ = subscribe(mca_admin, bulk_grant)
+    # a worker died while collecting: the run stays "running" without a webhook attempt
+    dead = ExchangeRun.objects.create(subscription=subscription)
+    ExchangeRun.objects.filter(pk=dead.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    counts = exchange.run_due()
+    assert counts["started"] == 0 and counts["interrupted"] == 1  # blocked, then failed
+    dead.refresh_from_db()
+    assert dead.status == "failed" and dead.error_code == "interrupted"
+    assert exchange.run_due()["started"] == 1
+    latest = subscription.runs.order_by("-pk").first()
+    assert latest.status == "delivered" and latest.rows_added == 2
