@@ -15,6 +15,8 @@ urlpatterns: list = [
     # exchange subscriptions (共享交换订阅)
     path("exchange/", exchange.home, name="exchange"),
     path("exchange/<int:pk>/cancel/", exchange.cancel, name="exchange_cancel"),
+    path("exchange/<int:pk>/run/", exchange.run_now, name="exchange_run_now"),
+    path("exchange/<int:pk>/runs/", exchange.runs, name="exchange_runs"),
     path("exchange/runs/<int:pk>/file/", exchange.run_file, name="exchange_run_file"),
     # data quality and error reports (数据治理、数据纠错)
     path("quality/", quality.home, name="quality"),

@@ -227,6 +227,39 @@ def cancel_subscription(*, actor, subscription: ExchangeSubscription, reason: st
     return subscription
 
 
+def run_now(*, actor, subscription: ExchangeSubscription) -> ExchangeSubscription:
+    """Make the subscription due at once; its run starts in a task after commit."""
+    core_permissions.check_perm(
+        actor, permissions.SHARING_REQUEST_SHARE, subscription.consumer_unit
+    )
+    with transaction.atomic():
+        updated = ExchangeSubscription.objects.filter(
+            pk=subscription.pk, status=ExchangeSubscription.Status.ACTIVE
+        ).update(next_run_at=timezone.now())
+        if updated != 1:
+            raise error(X.SUBSCRIPTION_NOT_ACTIVE)
+        audit.record(
+            "sharing.exchange_run_requested",
+            actor=actor,
+            target=subscription,
+            org_unit=subscription.consumer_unit,
+            data={"subscription": subscription.pk},
+        )
+        pk = subscription.pk
+        transaction.on_commit(lambda: _enqueue_run(pk))
+    subscription.refresh_from_db()
+    return subscription
+
+
+def _enqueue_run(pk: int) -> None:
+    from tongban.sharing.tasks_exchange import run_exchange
+
+    try:
+        run_exchange.enqueue(pk)
+    except Exception:  # noqa: BLE001 - the periodic task starts it within a minute
+        log.exception("could not enqueue exchange run of subscription %s", pk)
+
+
 def subscriptions_for(user):
     return core_permissions.restrict(
         ExchangeSubscription.objects.select_related("resource", "consumer_system", "grant"),

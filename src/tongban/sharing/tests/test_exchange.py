@@ -408,3 +408,27 @@ def test_a_run_that_died_is_failed_and_the_next_one_starts(bulk_grant, mca_admin
     assert exchange.run_due()["started"] == 1
     latest = subscription.runs.order_by("-pk").first()
     assert latest.status == "delivered" and latest.rows_added == 2
+
+
+def test_run_now_and_the_runs_partial(
+    client, bulk_grant, mca_admin, sz_mca_admin, django_capture_on_commit_callbacks
+):
+    subscription, _ = subscribe(mca_admin, bulk_grant, start="now")
+    exchange.run_due()  # the first (empty) run; the next is due in a day
+    client.force_login(mca_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/workbench/sharing/exchange/{subscription.pk}/run/")
+    assert response.status_code == 302
+    assert subscription.runs.count() == 2  # the task ran at once
+    assert AuditEvent.objects.filter(event_type="sharing.exchange_run_requested").count() == 1
+    partial = client.get(f"/workbench/sharing/exchange/{subscription.pk}/runs/")
+    assert partial.status_code == 200 and "hx-get" not in partial.content.decode()
+    ExchangeRun.objects.filter(pk=subscription.runs.order_by("-pk").first().pk).update(
+        status="retrying"
+    )
+    partial = client.get(f"/workbench/sharing/exchange/{subscription.pk}/runs/")
+    assert 'hx-trigger="every 3s"' in partial.content.decode()
+    client.force_login(sz_mca_admin)
+    assert client.post(f"/workbench/sharing/exchange/{subscription.pk}/run/").status_code == 404
+    assert client.get(f"/workbench/sharing/exchange/{subscription.pk}/runs/").status_code == 404
+    assert AuditEvent.objects.filter(event_type="sharing.exchange_run_requested").count() == 1

@@ -109,6 +109,29 @@ def cancel(request, pk):
 
 
 @require_perm_page(permissions.SHARING_REQUEST_SHARE)
+@require_POST
+def run_now(request, pk):
+    try:
+        subscription = exchange.access_subscription(request.user, pk)
+        exchange.run_now(actor=request.user, subscription=subscription)
+    except DomainError as exc:
+        return render(request, "sharing/error.html", {"error": exc}, status=exc.status)
+    messages.success(request, _("已开始交付，进度见下方。"))
+    return redirect("sharing_workbench:exchange")
+
+
+@require_perm_page(permissions.SHARING_REQUEST_SHARE)
+def runs(request, pk):
+    """The subscription's latest runs (HTMX: polled while a run is open)."""
+    try:
+        subscription = exchange.access_subscription(request.user, pk)
+    except DomainError as exc:
+        return render(request, "sharing/error.html", {"error": exc}, status=exc.status)
+    latest = list(subscription.runs.order_by("-started_at", "-pk")[:5])
+    return render(request, "sharing/exchange_runs.html", {"s": subscription, "runs": latest})
+
+
+@require_perm_page(permissions.SHARING_REQUEST_SHARE)
 def run_file(request, pk):
     try:
         run = exchange.access_run(request.user, pk)
