@@ -8,6 +8,9 @@
 - ``POST /corrections/{number}/accept`` / ``reject`` (reason required) / ``correct`` (note
   required) — the provider; ``POST /corrections/{number}/confirm`` — the reporter.
 
+- ``GET /metrics?since=&until=`` — every department's sharing metrics
+  (``selectors_metrics``; ``sharing.view_metrics``: platform operator, auditor).
+
 Error codes: 400 ``correction_description_required``, ``correction_record_required``,
 ``correction_reason_required``, ``item_unknown``; 403 ``permission_denied``,
 ``correction_not_allowed``; 404 ``resource_not_found``, ``correction_not_found``; 409
@@ -21,12 +24,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from tongban.core import permissions as core_permissions
+from tongban.core.permissions import require_perm
 from tongban.core.schemas import ErrorOut
-from tongban.sharing import selectors
+from tongban.sharing import selectors, selectors_metrics
 from tongban.sharing.errors_exchange import ExchangeError as X
 from tongban.sharing.errors_exchange import error
 from tongban.sharing.models import CorrectionReport, Grant
-from tongban.sharing.permissions_quality import SHARING_REPORT_CORRECTION
+from tongban.sharing.permissions_quality import SHARING_REPORT_CORRECTION, SHARING_VIEW_METRICS
 from tongban.sharing.services import corrections, quality
 
 router = Router(tags=["sharing: quality"], auth=django_auth)
@@ -240,3 +244,34 @@ def correct_correction(request, number: str, payload: TextIn):
 )
 def confirm_correction(request, number: str):
     return _act(request, number, lambda r: corrections.confirm(actor=request.user, report=r))
+
+
+class MetricsOut(Schema):
+    unit: str
+    unit_name: str
+    catalogued: int = Field(..., description="编目资源数（已发布）")
+    provided: int = Field(..., description="已提供资源数（可共享且有数据）")
+    sharing_rate: float | None = Field(None, description="信息共享率 = provided ÷ catalogued")
+    decided: int = Field(..., description="提供方或仲裁决定的申请数")
+    turnaround_average: float | None = Field(None, description="平均办理用时（工作日）")
+    turnaround_median: float | None
+    turnaround_max: int | None
+    open_overdue: int = Field(..., description="逾期未决的申请")
+    decided_late: int = Field(..., description="超期决定的申请")
+
+
+class MetricsFilterIn(Schema):
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+@router.get(
+    "/metrics",
+    response={200: list[MetricsOut], **ERRORS},
+    operation_id="sharing_list_metrics",
+    summary="各部门的共享指标",
+)
+@require_perm(SHARING_VIEW_METRICS)
+def list_metrics(request, filters: Query[MetricsFilterIn]):
+    rows = selectors_metrics.all_department_metrics(since=filters.since, until=filters.until)
+    return [m.as_dict() for m in rows]

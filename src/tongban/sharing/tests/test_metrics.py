@@ -92,3 +92,14 @@ def test_all_departments_and_console_page(client, market_records, operator, mca_
     assert market_records.full_name in page.content.decode() and "50%" in page.content.decode()
     client.force_login(mca_admin)  # a department admin does not see every department
     assert client.get("/console/sharing/metrics/").status_code in (302, 403)
+
+
+def test_metrics_api(client, market_records, operator, mca_admin):
+    client.force_login(operator)
+    rows = client.get("/api/v1/sharing/metrics?since=2026-11-01").json()
+    mine = next(r for r in rows if r["unit"] == market_records.code)
+    assert mine["sharing_rate"] == 0.5 and mine["decided"] == 2 and mine["open_overdue"] >= 2
+    assert client.get("/api/v1/sharing/metrics?since=bad").status_code == 422
+    client.force_login(mca_admin)
+    response = client.get("/api/v1/sharing/metrics")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
