@@ -263,3 +263,27 @@ def test_both_sides_see_the_grant_on_their_home(
         assert "有效授权" in page and label in page and "人口基础信息" in page
     client.force_login(sz_mca_admin)
     assert "有效授权" not in client.get("/workbench/sharing/").content.decode()
+
+
+def test_catalogue_pages_keep_the_filters(client, gz_mca, mca_admin):
+    from tongban.sharing.services import catalogue
+
+    for n in range(21):
+        catalogue.register_resource(
+            actor=mca_admin,
+            provider=gz_mca,
+            code=f"440100-MZ-P-{n:04d}",
+            name=f"救助资源{n}",
+            classification="103",
+            items=[{"key": "a", "name": "甲"}],
+            share_type="conditional",
+            backing="dataset",
+            publish=True,
+        )
+    client.force_login(mca_admin)
+    page = client.get("/data/", {"q": "救助", "share_type": "conditional"}).content.decode()
+    assert "q=%E6%95%91%E5%8A%A9&amp;share_type=conditional&amp;page=2" in page
+    second = client.get(
+        "/data/", {"q": "救助", "share_type": "conditional", "page": 2}
+    ).content.decode()
+    assert second.count("resource-card") == 1

@@ -26,7 +26,9 @@ def resource_list(request):
         share_type=filters.get("share_type", ""),
     ).prefetch_related("items")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page}
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "querystring": params.urlencode()}
     if request.htmx:
         return render(request, "sharing/partials/_resource_results.html", context)
     return render(request, "sharing/catalogue_list.html", context)
