@@ -198,3 +198,21 @@ def test_pages_loop(client, granted, population, mca_admin, psb_admin):
     client.post(f"/workbench/sharing/corrections/{r.number}/", {"action": "accept", "text": ""})
     r.refresh_from_db()
     assert r.status == "accepted"
+
+
+def test_api_unknown_resource_and_no_grant(client, population, sz_mca_admin, mca_admin):
+    client.force_login(mca_admin)
+    response = client.post(
+        "/api/v1/sharing/corrections",
+        {"resource": "NO-SUCH", "record_key": WANG_ID, "description": "错误"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404 and response.json()["code"] == "resource_not_found"
+    client.force_login(sz_mca_admin)  # no grant on the population resource
+    response = client.post(
+        "/api/v1/sharing/corrections",
+        {"resource": population.code, "record_key": WANG_ID, "description": "错误"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and response.json()["code"] == "correction_not_allowed"
+    assert not CorrectionReport.objects.exists() and events("reported") == 0

@@ -161,3 +161,23 @@ def test_pages_provider_and_console(
     client.force_login(outsider)
     assert client.get("/console/sharing/quality/").status_code in (302, 403)
     assert client.get("/workbench/sharing/quality/").status_code in (302, 403)
+
+
+def test_quality_api_provider_only(client, pharmacies, market_admin, psb_admin, outsider):
+    quality.run_check(pharmacies)
+    client.force_login(market_admin)
+    body = client.get(f"/api/v1/sharing/quality/resources/{pharmacies.code}").json()
+    assert body["report"]["rows_checked"] == 5 and any(
+        r["item_key"] == "uscc" for r in body["rules"]
+    )
+    unknown = client.get("/api/v1/sharing/quality/resources/NO-SUCH")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "resource_not_found"
+    client.force_login(psb_admin)
+    response = client.get(f"/api/v1/sharing/quality/resources/{pharmacies.code}")
+    assert response.status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/sharing/quality/resources/{pharmacies.code}").status_code in (
+        403,
+        404,
+    )
+    assert QualityReport.objects.count() == 1
