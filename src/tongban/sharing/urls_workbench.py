@@ -8,6 +8,7 @@ app_name = "sharing_workbench"
 urlpatterns: list = [
     path("", workbench.home, name="home"),
     path("systems/new/", workbench.system_create, name="system_create"),
+    path("systems/<int:pk>/status/", workbench.system_status, name="system_status"),
     path("resources/new/", workbench.resource_create, name="resource_create"),
     path("resources/<str:code>/request/", workbench.request_create, name="request_create"),
     path("requests/<str:number>/", workbench.request_detail, name="request_detail"),

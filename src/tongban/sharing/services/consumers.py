@@ -61,6 +61,31 @@ def register_consumer_system(
     return system, secret
 
 
+def set_consumer_system_status(*, actor, system: ConsumerSystem, active: bool) -> ConsumerSystem:
+    """Suspend (tokens revoked, the gateway refuses it) or resume a department's system."""
+    core_permissions.check_perm(actor, permissions.SHARING_REQUEST_SHARE, system.org_unit)
+    new = ConsumerSystem.Status.ACTIVE if active else ConsumerSystem.Status.SUSPENDED
+    with transaction.atomic():
+        old = ConsumerSystem.objects.select_for_update().get(pk=system.pk).status
+        if old == new:
+            return system
+        ConsumerSystem.objects.filter(pk=system.pk).update(status=new)
+        oidc_services.update_client(
+            actor=None,
+            application=system.application,
+            status=ClientPolicy.Status.ACTIVE if active else ClientPolicy.Status.SUSPENDED,
+        )
+        system.status = new
+        audit.record(
+            "sharing.consumer_system_resumed" if active else "sharing.consumer_system_suspended",
+            actor=actor,
+            target=system,
+            org_unit=system.org_unit,
+            data={"old": old, "new": new, "client_id": system.client_id},
+        )
+    return system
+
+
 def system_for_application(application) -> ConsumerSystem:
     """The consumer system calling with ``application``'s token, or 403."""
     system = (

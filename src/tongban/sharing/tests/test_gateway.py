@@ -248,3 +248,24 @@ def test_public_entity_items_do_not_record_the_legal_representative(
     )
     assert result.rows[0]["legal_rep_id_number"] == "440***********0049"
     assert AccessSubject.objects.get().subject_digest == access_log.subject_digest(WANG_ID)
+
+
+def test_suspended_system_cannot_call(client, granted, mca_system, mca_admin, sz_mca_admin):
+    from tongban.core.models import AuditEvent
+    from tongban.sharing.models import ConsumerSystem
+
+    system, _ = mca_system
+    token = token_for(client, mca_system)
+    client.force_login(sz_mca_admin)
+    url = f"/workbench/sharing/systems/{system.pk}/status/"
+    assert client.post(url, {"action": "suspend"}).status_code == 404
+    client.force_login(mca_admin)
+    assert client.post(url, {"action": "suspend"}).status_code == 302
+    client.logout()
+    assert ConsumerSystem.objects.get().status == "suspended"
+    assert lookup(client, token, WANG_ID).status_code == 401  # its tokens were revoked
+    assert AuditEvent.objects.filter(event_type="sharing.consumer_system_suspended").count() == 1
+    client.force_login(mca_admin)
+    client.post(url, {"action": "resume"})
+    client.logout()
+    assert lookup(client, token_for(client, mca_system), WANG_ID).status_code == 200

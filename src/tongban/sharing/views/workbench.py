@@ -3,6 +3,7 @@ registering resources, and who used the department's data."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -71,6 +72,20 @@ def system_create(request):
                 render(request, "sharing/system_created.html", {"system": system, "secret": secret})
             )
     return render(request, "sharing/system_form.html", {"form": form})
+
+
+@require_perm_page(permissions.SHARING_REQUEST_SHARE)
+@require_http_methods(["POST"])
+def system_status(request, pk):
+    system = selectors.consumer_systems_for(request.user).filter(pk=pk).first()
+    if system is None:
+        raise Http404
+    active = request.POST.get("action") == "resume"
+    consumers.set_consumer_system_status(actor=request.user, system=system, active=active)
+    messages.success(
+        request, _("使用系统已恢复。") if active else _("使用系统已停用，其访问令牌已作废。")
+    )
+    return redirect("sharing_workbench:home")
 
 
 @require_perm_page(permissions.SHARING_REQUEST_SHARE)
