@@ -268,6 +268,18 @@ def subscriptions_for(user):
     )
 
 
+def subscriptions_to_provider(user):
+    """Subscriptions to the resources of the user's departments (the provider's view)."""
+    return core_permissions.restrict(
+        ExchangeSubscription.objects.select_related(
+            "resource", "consumer_system", "consumer_unit", "consumer_unit__parent"
+        ),
+        user,
+        permissions.SHARING_APPROVE_SHARE,
+        field="resource__provider",
+    )
+
+
 def access_subscription(user, pk) -> ExchangeSubscription:
     subscription = subscriptions_for(user).filter(pk=pk).first()
     if subscription is None:

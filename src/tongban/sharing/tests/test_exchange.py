@@ -432,3 +432,12 @@ def test_run_now_and_the_runs_partial(
     assert client.post(f"/workbench/sharing/exchange/{subscription.pk}/run/").status_code == 404
     assert client.get(f"/workbench/sharing/exchange/{subscription.pk}/runs/").status_code == 404
     assert AuditEvent.objects.filter(event_type="sharing.exchange_run_requested").count() == 1
+
+
+def test_provider_sees_who_subscribes(client, bulk_grant, mca_admin, psb_admin, sz_mca_admin):
+    subscribe(mca_admin, bulk_grant)
+    client.force_login(psb_admin)
+    page = client.get("/workbench/sharing/exchange/").content.decode()
+    assert "订阅本部门数据的使用部门" in page and "低保核对系统" in page
+    client.force_login(sz_mca_admin)
+    assert "低保核对系统" not in client.get("/workbench/sharing/exchange/").content.decode()

@@ -93,7 +93,11 @@ def home(request):
         if len(runs[run.subscription_id]) < 5:
             runs[run.subscription_id].append(run)
     rows = [(s, runs.get(s.pk, [])) for s in subscriptions]
-    return render(request, "sharing/exchange_home.html", {"form": form, "rows": rows})
+    incoming = exchange.subscriptions_to_provider(request.user).filter(
+        status=ExchangeSubscription.Status.ACTIVE
+    )[:100]
+    context = {"form": form, "rows": rows, "incoming": incoming}
+    return render(request, "sharing/exchange_home.html", context)
 
 
 @require_perm_page(permissions.SHARING_REQUEST_SHARE)
