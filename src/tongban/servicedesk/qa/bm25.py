@@ -106,18 +106,26 @@ class FieldedIndex:
                 scores[doc] = scores.get(doc, 0.0) + value
         return scores
 
-    def score_groups(self, groups: list[tuple[float, frozenset[str]]]) -> dict[int, float]:
-        """Σ over groups of weight × the best term of the group in the document: the words
-        one everyday phrase stands for count once, however many of them an item name has."""
+    def score_groups(self, groups) -> dict[int, float]:
+        """Σ over groups ``(weight, alternatives)`` of weight × the best alternative in the
+        document, an alternative scoring the sum of its terms: the several things one
+        everyday phrase may stand for count once, however many of them an item name has."""
         scores: dict[int, float] = {}
-        for weight, terms in groups:
+        cache: dict[str, dict[int, float]] = {}
+        for weight, alternatives in groups:
             best: dict[int, float] = {}
-            for term in terms:
-                for doc, value in self.term_scores(term, weight).items():
+            for terms in alternatives:
+                summed: dict[int, float] = {}
+                for term in terms:
+                    if term not in cache:
+                        cache[term] = self.term_scores(term)
+                    for doc, value in cache[term].items():
+                        summed[doc] = summed.get(doc, 0.0) + value
+                for doc, value in summed.items():
                     if value > best.get(doc, 0.0):
                         best[doc] = value
             for doc, value in best.items():
-                scores[doc] = scores.get(doc, 0.0) + value
+                scores[doc] = scores.get(doc, 0.0) + weight * value
         return scores
 
 

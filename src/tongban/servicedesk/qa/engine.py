@@ -12,9 +12,9 @@
 4. **Feedback**: an item's score is multiplied by ``1 + weight`` for the boost learnt for
    questions with the same signature (bounded, see ``services.answers``).
 5. **Ask back**: when two or three items score within ``ASK_BACK_RATIO`` of the best, the
-   best matches no typed word the others lack, and no FAQ entry links them all (an FAQ
-   listing several items means "you need all of these"), the assistant asks "您想办理的是：
-   A / B / C？". Below ``MIN_SCORE`` nothing is answered and a person is offered.
+   best matches no typed word the others lack, and neither an FAQ entry links them all nor
+   one everyday phrase stands for all of them (both mean "you need all of these"), the
+   assistant asks "您想办理的是：A / B / C？". Below ``MIN_SCORE`` nothing is answered and a person is offered.
 
 The thresholds were tuned on ``servicedesk/tests/data/qa_questions.yaml`` (see
 ``bench/bench_qa.py`` for the accuracy they give).
@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tongban.servicedesk.qa.index import FaqDoc, ItemDoc, KnowledgeIndex, get_index
-from tongban.servicedesk.qa.text import normalise, query_terms, terms
+from tongban.servicedesk.qa.text import normalise, query_terms, terms, together
 
 NAME_BONUS = 6.0
 NAME_BONUS_MIN_LENGTH = 3  # "社保" alone is too vague to favour every name containing it
@@ -140,7 +140,22 @@ def _ask_back(index, query, ordered, scores, faqs, compact) -> list[ItemDoc]:
     ]
     if len(close) < 2 or (faqs and set(close) <= set(faqs[0].doc.item_docs)):
         return []
+    if _bundled(query, [index.items[d].name for d in close]):
+        return []
     return [index.items[d] for d in close]
+
+
+def _bundled(query, names: list[str]) -> bool:
+    """A phrase of the lexicon marked ``together`` stands for several things that each of
+    these items is named after ("小饭馆" → 食品经营许可证 + 个体工商户设立): they are needed
+    together, not alternatives."""
+    for phrase, targets in query.phrases.items():
+        if phrase not in together() or len(targets) < 2:
+            continue
+        found = [{t for t in targets if len(t) >= 2 and t in name} for name in names]
+        if all(found) and not set.intersection(*found):
+            return True
+    return False
 
 
 def _faq_hits(index: KnowledgeIndex, query) -> list[FaqHit]:

@@ -41,11 +41,28 @@ def normalise(question: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def phrases() -> dict[str, tuple[str, ...]]:
-    """The assistant's lexicon ``{everyday phrase: (words of item names, ...)}``."""
+def _lexicon() -> dict[str, tuple[tuple[str, ...], bool]]:
     with open(PHRASES_FILE, encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
-    return {str(key).lower(): tuple(str(v) for v in values) for key, values in data.items()}
+    lexicon = {}
+    for key, values in data.items():
+        together = isinstance(values, dict)
+        targets = values["together"] if together else values
+        lexicon[str(key).lower()] = (tuple(str(v) for v in targets), together)
+    return lexicon
+
+
+@functools.lru_cache(maxsize=1)
+def phrases() -> dict[str, tuple[str, ...]]:
+    """The assistant's lexicon ``{everyday phrase: (words of item names, ...)}``."""
+    return {key: targets for key, (targets, _together) in _lexicon().items()}
+
+
+@functools.lru_cache(maxsize=1)
+def together() -> frozenset[str]:
+    """Lexicon phrases whose words name things needed together (小饭馆 → 食品经营许可证 +
+    个体工商户设立), not alternatives."""
+    return frozenset(key for key, (_targets, flag) in _lexicon().items() if flag)
 
 
 def expansions() -> dict[str, tuple[str, ...]]:
@@ -71,33 +88,41 @@ def terms(text: str) -> frozenset[str]:
 @dataclass
 class Query:
     """A question's terms: typed terms (weight 1, one group each), and per everyday phrase
-    found in it a group of the words it stands for (``EXPANSION_FACTOR``, the group counts
-    its best word only)."""
+    found in it a group of the things it stands for, each the terms of one target phrase
+    (``EXPANSION_FACTOR``; a group counts its best target only)."""
 
     typed: frozenset[str]
-    groups: list[tuple[float, frozenset[str]]] = field(default_factory=list)
+    # (weight, alternatives): each alternative is the terms of one thing meant
+    groups: list[tuple[float, tuple[frozenset[str], ...]]] = field(default_factory=list)
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrase → targets
 
     @property
     def weights(self) -> dict[str, float]:
         """Flat ``{term: weight}`` (typed terms win over expansion words)."""
         result: dict[str, float] = {}
-        for weight, terms_ in self.groups:
-            for term in terms_:
-                result[term] = max(result.get(term, 0.0), weight)
+        for weight, alternatives in self.groups:
+            for terms_ in alternatives:
+                for term in terms_:
+                    result[term] = max(result.get(term, 0.0), weight)
         return result
 
 
 def query_terms(question: str) -> Query:
-    """The ``Query`` of a normalised question."""
+    """The ``Query`` of a normalised question. Longer phrases first, and a word belongs to
+    one group only: "开", "开个" and "办" all standing for 设立 count it once."""
     typed = terms(question)
-    query = Query(typed=typed, groups=[(1.0, frozenset([term])) for term in sorted(typed)])
-    for phrase, targets in _expansions_cached().items():
-        if phrase in question:
-            words = frozenset().union(*(terms(target) for target in targets)) - typed
-            query.phrases[phrase] = targets
-            if words:
-                query.groups.append((EXPANSION_FACTOR, words))
+    query = Query(typed=typed, groups=[(1.0, (frozenset([term]),)) for term in sorted(typed)])
+    taken = set(typed)
+    found = [phrase for phrase in _expansions_cached() if phrase in question]
+    for phrase in sorted(found, key=lambda p: (-len(p), p)):
+        targets = _expansions_cached()[phrase]
+        query.phrases[phrase] = targets
+        alternatives = tuple(
+            words for words in (terms(target) - taken for target in targets) if words
+        )
+        if alternatives:
+            query.groups.append((EXPANSION_FACTOR, alternatives))
+            taken.update(*alternatives)
     return query
 
 

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -140,8 +141,6 @@ def get_answer(answer_id) -> AnswerLog:
 
 
 def _uuid_like(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -20,6 +20,9 @@ def catalogue(gz_market_dept):
     import_catalog()
     index.invalidate()
     index.get_index()  # load jieba and build the index once, as a running server has
+    from django.test import Client
+
+    assert Client().get("/help/").status_code == 200  # import the views, compile templates
 
 
 def fits_phone(page) -> None:
