@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tongban.core.models import OrgUnit
 from tongban.core.orgunits import department_unit, seed_org_units
 from tongban.registries.services import ensure_demo_people
 from tongban.sharing.models import CorrectionReport, ExchangeSubscription
@@ -44,6 +45,13 @@ def bulk_grant(db):
             role="dept_admin",
             covers_children=True,
         )
+    operator = StaffFactory(username="operator", name="周运营")
+    RoleAssignmentFactory(
+        user=operator,
+        org_unit=OrgUnit.objects.get(code="440000"),
+        role="operator",
+        covers_children=True,
+    )
     mca = department_unit("440100", "民政局")
     system, _ = consumers.register_consumer_system(
         actor=users["gz_mca_admin"], org_unit=mca, name="低保核对系统"
@@ -114,9 +122,23 @@ def test_subscribe_and_correction_loop_on_phones(browser, live_server, bulk_gran
     psb.get_by_role("button", name="已更正").click()
     expect(psb.get_by_text("已更正，待确认")).to_be_visible()
 
+    psb.goto(f"/workbench/sharing/quality/resources/{POP_CODE}/")
+    expect(psb.get_by_role("button", name="添加规则")).to_be_visible()
+    fits_phone(psb)
+
     mca.goto(url)
     mca.get_by_role("button", name="确认已更正").click()
     expect(mca.get_by_text("已确认")).to_be_visible()
     fits_phone(mca)
     report.refresh_from_db()
     assert report.status == "confirmed"
+
+    ops = new_phone(browser, live_server)
+    login(ops, "operator")
+    for path, heading in (
+        ("/console/sharing/quality/", "数据治理"),
+        ("/console/sharing/metrics/", "共享指标"),
+    ):
+        ops.goto(path)
+        expect(ops.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        fits_phone(ops)
