@@ -132,6 +132,7 @@ def main() -> None:
         catalogue_only = _accuracy(questions, assistant_keys)
         faq_count = _seed_faqs()
         with_faq = _accuracy(questions, assistant_keys)
+        asked_back = sum(1 for row in questions if engine.rank(row["q"]).ask_back)
 
         knowledge = index.get_index()  # rebuilt with the FAQ entries
         start = time.perf_counter()
@@ -153,6 +154,7 @@ def main() -> None:
     print(_line("bare BM25 (no lexicon)", bare))
     print(_line("assistant, catalogue only", catalogue_only))
     print(_line("assistant + FAQ entries", with_faq))
+    print(f"  asked back on {asked_back} of {len(questions)} questions (with the FAQ entries)")
     print(
         f"latency (median per question, {args.repeat} runs each); index build {build * 1000:.1f} ms"
     )
