@@ -98,7 +98,7 @@ def test_metrics_api(client, market_records, operator, mca_admin):
     client.force_login(operator)
     rows = client.get("/api/v1/sharing/metrics?since=2026-11-01").json()
     mine = next(r for r in rows if r["unit"] == market_records.code)
-    assert mine["sharing_rate"] == 0.5 and mine["decided"] == 2 and mine["open_overdue"] >= 2
+    assert mine["sharing_rate"] == 0.5 and mine["decided"] == 2 and mine["decided_late"] == 1
     assert client.get("/api/v1/sharing/metrics?since=bad").status_code == 422
     client.force_login(mca_admin)
     response = client.get("/api/v1/sharing/metrics")
