@@ -26,6 +26,8 @@ class CasesConfig(AppConfig):
         licence_wallet.register()  # the licence wallet in applications (用证)
         licence_outputs.register()  # e-licences issued when an approved case concludes
         payment_orders.register()  # fees: accepted charging cases wait for their payment
+        register_tool("my", Tool("my_cases:list", _("我的办件"), _("申办进度、补正、缴费"), ""))
+        register_tool("my", Tool("ratings:rating_list", _("我的评价"), _("办结办件的好差评"), ""))
         register_tool(
             "workbench",
             Tool(

@@ -12,6 +12,10 @@ class CatalogConfig(AppConfig):
         from tongban.core.views_areas import Tool, register_tool
 
         register_tool(
+            "portal",
+            Tool("catalog:item_search", _("办事服务"), _("查找事项、查看办事指南、在线申办"), ""),
+        )
+        register_tool(
             "console",
             Tool(
                 "catalog_console:item_list",

@@ -3,10 +3,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from tongban.core import health
+from tongban.core.views_areas import open_cards
 
 
 def portal_home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"cards": open_cards("portal")})
 
 
 @never_cache

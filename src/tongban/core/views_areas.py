@@ -3,6 +3,10 @@
 Each home page shows cards linking to the tools the person may use, chosen from the
 permissions their roles grant (``core.permissions``), and lists their roles with the org
 units' full names. People without a staff role get a 403 page instead of an empty shell.
+
+Two more areas have no permission: ``"portal"`` (links on the portal home, for everyone) and
+``"my"`` (the signed-in person's own records on the "我的" page); their tools carry
+``permission=""`` and are read with :func:`open_cards`.
 """
 
 from dataclasses import dataclass
@@ -76,9 +80,18 @@ CONSOLE_TOOLS = [
 ]
 
 
+PORTAL_TOOLS: list[Tool] = []
+MY_TOOLS: list[Tool] = []
+
+
 def register_tool(area: str, tool: Tool) -> None:
     """Apps built on core add their cards from ``AppConfig.ready`` (core imports no app)."""
-    tools = {"workbench": WORKBENCH_TOOLS, "console": CONSOLE_TOOLS}[area]
+    tools = {
+        "workbench": WORKBENCH_TOOLS,
+        "console": CONSOLE_TOOLS,
+        "portal": PORTAL_TOOLS,
+        "my": MY_TOOLS,
+    }[area]
     if tool not in tools:
         tools.append(tool)
 
@@ -120,6 +133,11 @@ def _cards(tools, granted: set[str]) -> list[Card]:
             continue
         cards.append(Card(url, str(tool.title), str(tool.description)))
     return cards
+
+
+def open_cards(area: str) -> list[Card]:
+    """The cards of an area without permissions: ``"portal"`` or ``"my"``."""
+    return _cards({"portal": PORTAL_TOOLS, "my": MY_TOOLS}[area], {""})
 
 
 def _forbidden(request, area: str):

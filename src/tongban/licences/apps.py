@@ -14,6 +14,9 @@ class LicencesConfig(AppConfig):
 
         permissions.register()
         register_tool(
+            "my", Tool("wallet:licence_list", _("我的证照"), _("电子证照下载、亮证、分享"), "")
+        )
+        register_tool(
             "console",
             Tool(
                 "licences_console:seal_list",

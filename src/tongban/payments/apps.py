@@ -7,6 +7,17 @@ class PaymentsConfig(AppConfig):
     verbose_name = "非税支付"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from tongban.core.views_areas import Tool, register_tool
+
+        register_tool(
+            "my", Tool("payments_payer:order_list", _("我的缴费"), _("待缴费用、缴费记录"), "")
+        )
+        register_tool(
+            "my", Tool("payments_receipts:receipt_list", _("我的票据"), _("财政电子票据"), "")
+        )
+
         # --- orders, channels, callbacks, webhooks ---
         from tongban.payments import permissions
         from tongban.payments.services import events, webhooks

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from tongban.core import masking, permissions
 from tongban.core.exceptions import DomainError
 from tongban.core.middleware import client_ip
+from tongban.core.views_areas import open_cards
 from tongban.identity import selectors
 from tongban.identity.errors import AuthError
 from tongban.identity.forms import (
@@ -284,6 +285,7 @@ def account(request):
             "masked_id": masking.mask_id_number(user.id_number),
             "masked_mobile": masking.mask_mobile(user.mobile),
             "history": history,
+            "my_cards": open_cards("my"),
             "consents": [(c, [CLAIM_WORDS.get(s, s) for s in c.scopes]) for c in consents_of(user)],
             "auth_state": request.session.get(auth.SESSION_AUTH, {}),
         },
