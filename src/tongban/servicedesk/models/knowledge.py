@@ -106,7 +106,7 @@ class AnswerLog(models.Model):
     item_keys = models.JSONField(default=list)
     faq_ids = models.JSONField(default=list)
     asked_back = models.BooleanField(default=False)
-    answered = models.BooleanField(default=True)  # False: no item found (worth an FAQ entry)
+    answered = models.BooleanField(default=True)  # False: no item, no FAQ (worth an entry)
     feedback = models.CharField(
         max_length=16, choices=Feedback.choices, default=Feedback.NONE, blank=True
     )

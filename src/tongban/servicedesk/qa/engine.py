@@ -97,11 +97,9 @@ def rank(
         scores[doc] += PHRASE_BONUS * min(hits, 2)
 
     faqs = _faq_hits(index, query)
-    faq_items: set[int] = set()
     for hit in faqs:
         for doc in hit.doc.item_docs:
             scores[doc] = scores.get(doc, 0.0) + FAQ_TRANSFER * hit.score
-        faq_items.update(hit.doc.item_docs)
 
     if boosts:
         for doc, score in list(scores.items()):

@@ -67,7 +67,7 @@ class Answer:
 
     @property
     def offer_human(self) -> bool:
-        return not self.ranking.items
+        return not self.ranking.answered
 
     @property
     def ask_back_prompt(self) -> str:
@@ -128,7 +128,7 @@ def ask(question: str, *, user=None, ip: str = "", channel: str = "web") -> Answ
         item_keys=[ranked.doc.key for ranked in ranking.items],
         faq_ids=[hit.doc.faq_id for hit in ranking.faqs],
         asked_back=bool(ranking.ask_back),
-        answered=bool(ranking.items),
+        answered=ranking.answered,
     )
     return Answer(log=log, ranking=ranking)
 

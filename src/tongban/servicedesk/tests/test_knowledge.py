@@ -225,3 +225,24 @@ def test_console_tool_is_listed_for_department_admins(client, dept_admin, clerk)
     assert "/console/knowledge/" in client.get("/console/").content.decode()
     client.force_login(clerk)
     assert "/console/knowledge/" not in client.get("/console/").content.decode()
+
+
+def test_an_faq_without_items_answers_on_its_own(client, catalogue, psb_admin, gz_psb_dept):
+    from tongban.servicedesk.models import AnswerLog
+    from tongban.servicedesk.services import answers
+
+    make_faq(
+        psb_admin,
+        gz_psb_dept,
+        question="派出所周末上班吗？",
+        alternatives="派出所星期六开门吗",
+        answer="户政窗口周六上午办公。",
+        item_keys=[],
+    )
+    answer = answers.ask("派出所周末上班吗", ip="203.0.113.5")
+    assert answer.ranking.faqs[0].doc.answer == "户政窗口周六上午办公。"
+    assert not answer.offer_human
+    page = client.get("/help/", {"q": "派出所星期六开门吗"}).content.decode()
+    assert "户政窗口周六上午办公。" in page
+    assert "暂时没有找到" not in page
+    assert AnswerLog.objects.filter(answered=True).count() == 2
