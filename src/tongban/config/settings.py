@@ -368,6 +368,9 @@ SERVICEDESK_QA_RATE_LIMIT = env_int("TONGBAN_SERVICEDESK_QA_RATE_LIMIT", 30)
 SERVICEDESK_QA_RATE_WINDOW = env_int("TONGBAN_SERVICEDESK_QA_RATE_WINDOW", 60)
 SERVICEDESK_QA_BOOST_STEP = float(env("TONGBAN_SERVICEDESK_QA_BOOST_STEP", "0.1"))
 SERVICEDESK_QA_MAX_BOOST = float(env("TONGBAN_SERVICEDESK_QA_MAX_BOOST", "0.5"))
+# The question log is kept this many days (daily purge by the worker).
+SERVICEDESK_QA_LOG_DAYS = env_int("TONGBAN_SERVICEDESK_QA_LOG_DAYS", 180)
+PERIODIC_TASKS["tongban.servicedesk.tasks_knowledge.purge_answer_logs"] = 86400
 
 
 # Halls, appointments and the queue (大厅预约、取号、叫号).

@@ -10,6 +10,8 @@
 * ``give_feedback`` records "useful / not useful" once per answer and moves the answer boost
   of the item for questions with the same signature by ``±SERVICEDESK_QA_BOOST_STEP``,
   bounded by ``±SERVICEDESK_QA_MAX_BOOST``; audited (``servicedesk.answer_feedback_recorded``).
+* ``purge_answer_logs`` deletes question logs older than ``SERVICEDESK_QA_LOG_DAYS`` (the
+  worker's daily task ``tasks_knowledge.purge_answer_logs``).
 * ``hand_off`` files a consultation work order through the 12345 contract
   (``services.workorders.create_work_order``, channel ``chat``) once per answer; audited
   (``servicedesk.answer_handed_off``).
@@ -50,6 +52,10 @@ def rate_limit() -> tuple[int, int]:
         int(getattr(settings, "SERVICEDESK_QA_RATE_LIMIT", 30)),
         int(getattr(settings, "SERVICEDESK_QA_RATE_WINDOW", 60)),
     )
+
+
+def log_retention_days() -> int:
+    return int(getattr(settings, "SERVICEDESK_QA_LOG_DAYS", 180))
 
 
 def boost_bounds() -> tuple[float, float]:
@@ -256,3 +262,11 @@ def hand_off(
             data={"work_order": reference, "signature": log.signature},
         )
     return order
+
+
+def purge_answer_logs(*, now=None) -> int:
+    """Delete question logs older than ``SERVICEDESK_QA_LOG_DAYS`` (a data-minimisation
+    sweep run by the worker; not audited row by row). Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=log_retention_days())
+    deleted, _ = AnswerLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

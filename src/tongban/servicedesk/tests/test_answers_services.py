@@ -209,3 +209,18 @@ def test_a_refused_work_order_leaves_the_answer_open(catalogue, guangzhou):
         )
     assert caught.value.code == "invalid_mobile"  # the work-order service's code passes through
     assert state() == before
+
+
+def test_old_question_logs_are_purged(catalogue, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.servicedesk.tasks_knowledge import purge_answer_logs
+
+    settings.SERVICEDESK_QA_LOG_DAYS = 30
+    old = answers.ask("结婚", ip="203.0.113.5").log
+    recent = answers.ask("离婚", ip="203.0.113.5").log
+    AnswerLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert purge_answer_logs.enqueue().return_value == 1
+    assert list(AnswerLog.objects.all()) == [recent]
