@@ -497,3 +497,16 @@ def test_callback_body_is_json_the_courier_documents(shipped):
     data = json.loads(body)
     assert set(data) == {"event_id", "waybill_no", "status", "description", "occurred_at"}
     assert set(headers) == {"X-Courier-Timestamp", "X-Courier-Signature"}
+
+
+def test_case_pages_link_to_the_deliveries(client, citizen, clerk, case):
+    client.force_login(citizen)
+    page = client.get(reverse("my_cases:detail", args=[case.number])).content.decode()
+    assert f"{reverse('servicedesk_logistics:delivery_new')}?case={case.number}" in page
+    client.force_login(clerk)
+    staff_page = client.get(
+        reverse("workbench_cases:case_detail", args=[case.number])
+    ).content.decode()
+    assert f"{reverse('servicedesk_logistics_workbench:delivery_list')}?case={case.number}" in (
+        staff_page
+    )
