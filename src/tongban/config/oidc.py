@@ -32,9 +32,9 @@ MACHINE_SCOPES = {
     "registries:read": "读取基础库（人口、法人）数据",
     "introspection": "查询令牌状态（令牌内省）",
     "payments:orders": "开具和查询非税缴款单、登记状态推送地址",
-    "servicedesk:open311": "通过 Open311 接口提交和查询 12345 工单",
     "sharing:gateway": "经共享交换网关查询已授权的政务数据",
     "sharing:datasets": "上传本部门数据集的新版本（CSV/XLSX 导入）",
+    "servicedesk:open311": "通过 Open311 接口提交和查询 12345 工单",
 }
 
 

@@ -344,6 +344,42 @@ PERIODIC_TASKS["tongban.sharing.tasks_quality.run_quality_checks"] = 86400
 PERIODIC_TASKS["tongban.sharing.tasks_quality.escalate_overdue_corrections"] = 3600
 
 # --- service desk (智能客服平台) ------------------------------------------------------------------
+
+# Halls, appointments and the queue (大厅预约、取号、叫号).
+# A booking can be cancelled until this many hours before its slot starts.
+SERVICEDESK_CANCEL_CUTOFF_HOURS = env_int("TONGBAN_SERVICEDESK_CANCEL_CUTOFF_HOURS", 2)
+# Per person: bookings not yet attended (booked or checked in), and bookings made per day.
+SERVICEDESK_MAX_ACTIVE_BOOKINGS = env_int("TONGBAN_SERVICEDESK_MAX_ACTIVE_BOOKINGS", 3)
+SERVICEDESK_MAX_BOOKINGS_PER_DAY = env_int("TONGBAN_SERVICEDESK_MAX_BOOKINGS_PER_DAY", 5)
+# 防恶性预约: this many missed bookings within the window block booking for the period.
+SERVICEDESK_NO_SHOW_LIMIT = env_int("TONGBAN_SERVICEDESK_NO_SHOW_LIMIT", 3)
+SERVICEDESK_NO_SHOW_WINDOW_DAYS = env_int("TONGBAN_SERVICEDESK_NO_SHOW_WINDOW_DAYS", 30)
+SERVICEDESK_NO_SHOW_BLOCK_DAYS = env_int("TONGBAN_SERVICEDESK_NO_SHOW_BLOCK_DAYS", 30)
+# Slots are offered (and generated from the templates) this many days ahead.
+SERVICEDESK_BOOKING_DAYS_AHEAD = env_int("TONGBAN_SERVICEDESK_BOOKING_DAYS_AHEAD", 14)
+# Kiosk check-in from this many minutes before the slot until this many after its end
+# (later, the booking counts as missed).
+SERVICEDESK_CHECKIN_EARLY_MINUTES = env_int("TONGBAN_SERVICEDESK_CHECKIN_EARLY_MINUTES", 60)
+SERVICEDESK_CHECKIN_GRACE_MINUTES = env_int("TONGBAN_SERVICEDESK_CHECKIN_GRACE_MINUTES", 30)
+PERIODIC_TASKS.update(
+    {
+        "tongban.servicedesk.tasks.send_appointment_reminders": 3600,
+        "tongban.servicedesk.tasks.mark_missed_appointments": 600,
+        "tongban.servicedesk.tasks.generate_hall_slots": 3600,
+    }
+)
+# logistics: the courier adapter (dotted path; the simulator only in demo), its callback
+# secret and replay window, and the parcel fees in fen (within the department's city,
+# elsewhere in Guangdong, outside the province).
+COURIER_BACKEND = env(
+    "TONGBAN_COURIER_BACKEND",
+    "tongban.servicedesk.couriers.simulator.SimulatorCourier" if SIMULATORS_ENABLED else "",
+)
+COURIER_SIMULATOR_SECRET = env_secret("TONGBAN_COURIER_SIMULATOR_SECRET") or "demo-courier-secret"
+COURIER_CALLBACK_MAX_AGE = env_int("TONGBAN_COURIER_CALLBACK_MAX_AGE", 300)
+DELIVERY_FEE_SAME_CITY = env_int("TONGBAN_DELIVERY_FEE_SAME_CITY", 1000)
+DELIVERY_FEE_PROVINCE = env_int("TONGBAN_DELIVERY_FEE_PROVINCE", 1200)
+DELIVERY_FEE_OTHER = env_int("TONGBAN_DELIVERY_FEE_OTHER", 2000)
 # 12345 work orders: time limits in working days by type (urgent orders: the same day),
 # spam limits per citizen / IP / mobile, duplicate detection, Open311 GeoReport v2.
 WORKORDER_DEADLINE_DAYS = {
@@ -372,30 +408,6 @@ SERVICEDESK_QA_MAX_BOOST = float(env("TONGBAN_SERVICEDESK_QA_MAX_BOOST", "0.5"))
 SERVICEDESK_QA_LOG_DAYS = env_int("TONGBAN_SERVICEDESK_QA_LOG_DAYS", 180)
 PERIODIC_TASKS["tongban.servicedesk.tasks_knowledge.purge_answer_logs"] = 86400
 
-
-# Halls, appointments and the queue (大厅预约、取号、叫号).
-# A booking can be cancelled until this many hours before its slot starts.
-SERVICEDESK_CANCEL_CUTOFF_HOURS = env_int("TONGBAN_SERVICEDESK_CANCEL_CUTOFF_HOURS", 2)
-# Per person: bookings not yet attended (booked or checked in), and bookings made per day.
-SERVICEDESK_MAX_ACTIVE_BOOKINGS = env_int("TONGBAN_SERVICEDESK_MAX_ACTIVE_BOOKINGS", 3)
-SERVICEDESK_MAX_BOOKINGS_PER_DAY = env_int("TONGBAN_SERVICEDESK_MAX_BOOKINGS_PER_DAY", 5)
-# 防恶性预约: this many missed bookings within the window block booking for the period.
-SERVICEDESK_NO_SHOW_LIMIT = env_int("TONGBAN_SERVICEDESK_NO_SHOW_LIMIT", 3)
-SERVICEDESK_NO_SHOW_WINDOW_DAYS = env_int("TONGBAN_SERVICEDESK_NO_SHOW_WINDOW_DAYS", 30)
-SERVICEDESK_NO_SHOW_BLOCK_DAYS = env_int("TONGBAN_SERVICEDESK_NO_SHOW_BLOCK_DAYS", 30)
-# Slots are offered (and generated from the templates) this many days ahead.
-SERVICEDESK_BOOKING_DAYS_AHEAD = env_int("TONGBAN_SERVICEDESK_BOOKING_DAYS_AHEAD", 14)
-# Kiosk check-in from this many minutes before the slot until this many after its end
-# (later, the booking counts as missed).
-SERVICEDESK_CHECKIN_EARLY_MINUTES = env_int("TONGBAN_SERVICEDESK_CHECKIN_EARLY_MINUTES", 60)
-SERVICEDESK_CHECKIN_GRACE_MINUTES = env_int("TONGBAN_SERVICEDESK_CHECKIN_GRACE_MINUTES", 30)
-PERIODIC_TASKS.update(
-    {
-        "tongban.servicedesk.tasks.send_appointment_reminders": 3600,
-        "tongban.servicedesk.tasks.mark_missed_appointments": 600,
-        "tongban.servicedesk.tasks.generate_hall_slots": 3600,
-    }
-)
 
 LOGGING = {
     "version": 1,
