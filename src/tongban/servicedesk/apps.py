@@ -11,6 +11,33 @@ class ServiceDeskConfig(AppConfig):
         self._ready_halls()
         self._ready_logistics()
         self._ready_knowledge()
+        self._ready_entries()
+
+    def _ready_entries(self) -> None:
+        """The portal's and the "我的" page's links into the service desk."""
+        from django.utils.translation import gettext_lazy as _
+
+        from tongban.core.views_areas import Tool, register_tool
+
+        register_tool(
+            "portal",
+            Tool("servicedesk_help:help", _("智能问答"), _("用日常用语提问，找到要办的事"), ""),
+        )
+        register_tool(
+            "portal",
+            Tool(
+                "servicedesk_workorders:order_list",
+                _("12345 诉求"),
+                _("咨询、投诉、建议、求助，全程跟踪办理"),
+                "",
+            ),
+        )
+        for url_name, title, description in (
+            ("servicedesk_appointments:appointment_list", _("我的预约"), _("到厅预约、取号")),
+            ("servicedesk_workorders:order_list", _("我的诉求"), _("12345 工单进度与评价")),
+            ("servicedesk_logistics:delivery_list", _("我的寄递"), _("上门取件、结果邮寄、地址簿")),
+        ):
+            register_tool("my", Tool(url_name, title, description, ""))
 
     def _ready_halls(self) -> None:
         """Halls, appointments and the queue: permissions and workbench tools."""

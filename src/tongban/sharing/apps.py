@@ -13,6 +13,19 @@ class SharingConfig(AppConfig):
 
         permissions.register()
         register_tool(
+            "portal",
+            Tool("sharing_opendata:portal", _("开放数据"), _("政府开放数据集下载与接口"), ""),
+        )
+        register_tool(
+            "my",
+            Tool(
+                "sharing_my:data_usage",
+                _("我的数据使用记录"),
+                _("哪些部门因何事查询了我的个人数据"),
+                "",
+            ),
+        )
+        register_tool(
             "workbench",
             Tool(
                 "sharing_workbench:home",

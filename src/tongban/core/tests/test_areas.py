@@ -109,16 +109,3 @@ def test_inactive_org_unit_grants_nothing(client, clerk, gz_market_dept):
     gz_market_dept.save(update_fields=["is_active"])
     response, _html = page(client, clerk, WORKBENCH)
     assert response.status_code == 403
-
-
-def test_portal_home_links_the_public_entries(client, db):
-    page = client.get(reverse("portal_home")).content.decode()
-    assert 'id="portal-entries"' in page
-    assert reverse("catalog:item_search") in page
-
-
-def test_my_page_links_every_registered_service_of_the_person(client, citizen):
-    client.force_login(citizen)
-    page = client.get(reverse("identity:account")).content.decode()
-    for url_name in ("my_cases:list", "wallet:licence_list", "payments_payer:order_list"):
-        assert reverse(url_name) in page
