@@ -75,9 +75,10 @@ def staff_member(role, unit, username, name, covers_children=False):
 
 def slot_starting_soon(hall) -> Slot:
     """Today's slot starting in two minutes (bookable now, and the kiosk takes check-ins
-    from an hour before the start). Close to midnight, wait for the new day first."""
+    from an hour before the start). In the last minutes of a day no slot can start later
+    the same day: wait (at most four minutes) for the new day first."""
     now = timezone.localtime()
-    if now.hour == 23 and now.minute >= 45:
+    if now.hour == 23 and now.minute >= 56:
         tomorrow = datetime.combine(now.date() + timedelta(days=1), time(0, 0, 5))
         sleeper.sleep((timezone.make_aware(tomorrow) - now).total_seconds())
         now = timezone.localtime()
