@@ -12,6 +12,10 @@
 * ``post(url, body, headers, *, timeout, allow_private)`` — POST without following redirects;
   returns ``(status or None, short error)``; raw network errors never leave this module.
 * ``backoff(attempts)`` — 30 s, 1 min, 2 min, … capped at 1 h.
+* ``signed_headers(event, delivery_id, secret, timestamp, body)`` — the headers every
+  Tongban webhook carries (event, delivery id, timestamp, signature).
+* ``record_attempt(delivery, code, error, *, now, max_attempts)`` — books one attempt on a
+  delivery row (delivered on 2xx, failed after the last attempt, else retried with backoff).
 """
 
 from __future__ import annotations
@@ -107,3 +111,44 @@ def post(
         # Only the kind of failure: raw error texts would tell the receiver about the
         # platform's network.
         return None, type(getattr(exc, "reason", exc)).__name__
+
+
+def signed_headers(event: str, delivery_id: str, secret: str, timestamp: str, body: bytes) -> dict:
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Tongban-Webhook/1",
+        "X-Tongban-Event": event,
+        "X-Tongban-Delivery": delivery_id,
+        "X-Tongban-Timestamp": timestamp,
+        "X-Tongban-Signature": sign(secret, timestamp, body),
+    }
+
+
+def record_attempt(delivery, code: int | None, error: str, *, now, max_attempts: int) -> None:
+    """Book one attempt on ``delivery``: a model with ``attempts``, ``last_response_code``,
+    ``last_error``, ``status`` (its ``Status`` has ``DELIVERED`` and ``FAILED``),
+    ``delivered_at`` and ``next_attempt_at``; saves those fields."""
+    status = type(delivery).Status
+    delivery.attempts += 1
+    delivery.last_response_code = code
+    delivery.last_error = error[:200]
+    if code is not None and 200 <= code < 300:
+        delivery.status = status.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+    elif delivery.attempts >= max_attempts:
+        delivery.status = status.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "last_response_code",
+            "last_error",
+            "status",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )

@@ -179,38 +179,11 @@ def attempt_delivery(delivery_id: int, *, now=None) -> PaymentWebhookDelivery | 
         except DomainError:
             problem = "secret unreadable"
         else:
-            headers = {
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": "Tongban-Webhook/1",
-                "X-Tongban-Event": EVENT,
-                "X-Tongban-Delivery": delivery.event_id,
-                "X-Tongban-Timestamp": timestamp,
-                "X-Tongban-Signature": core_webhooks.sign(secret, timestamp, body),
-            }
+            headers = core_webhooks.signed_headers(
+                EVENT, delivery.event_id, secret, timestamp, body
+            )
             code, problem = _post(endpoint.url, body, headers)
-    delivery.attempts += 1
-    delivery.last_response_code = code
-    delivery.last_error = problem[:200]
-    if code is not None and 200 <= code < 300:
-        delivery.status = PaymentWebhookDelivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-    elif delivery.attempts >= max_attempts():
-        delivery.status = PaymentWebhookDelivery.Status.FAILED
-        delivery.next_attempt_at = None
-    else:
-        delivery.next_attempt_at = now + core_webhooks.backoff(delivery.attempts)
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "last_response_code",
-            "last_error",
-            "status",
-            "delivered_at",
-            "next_attempt_at",
-        ]
-    )
+    core_webhooks.record_attempt(delivery, code, problem, now=now, max_attempts=max_attempts())
     return delivery
 
 

@@ -517,14 +517,7 @@ def attempt_webhook(run_id: int, *, now=None, has_more: bool = False) -> Exchang
     except (OSError, ValueError, DomainError):
         return _fail(run, X.RUN_FILE_MISSING, "file or secret unreadable")
     timestamp = str(int(now.timestamp()))
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": "Tongban-Webhook/1",
-        "X-Tongban-Event": EVENT,
-        "X-Tongban-Delivery": str(run.pk),
-        "X-Tongban-Timestamp": timestamp,
-        "X-Tongban-Signature": core_webhooks.sign(secret, timestamp, body),
-    }
+    headers = core_webhooks.signed_headers(EVENT, str(run.pk), secret, timestamp, body)
     code, problem = _post(subscription.url, body, headers)
     run.attempts += 1
     run.last_response_code = code
