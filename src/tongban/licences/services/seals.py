@@ -25,14 +25,13 @@ length of the national 印章编码.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core import audit, permissions, signing
-from tongban.core.crypto import envelope, keys, sm2, sm3
+from tongban.core.crypto import envelope, keys, seal_keys, sm2, sm3
 from tongban.core.exceptions import DomainError, PermissionDenied
 from tongban.core.models import OrgUnit
 from tongban.licences.errors import SealError
@@ -124,8 +123,7 @@ def _new_key(seal: Seal) -> SealKey:
     )
     key.private_key_encrypted = envelope.encrypt(private.to_der(), aad=private_key_aad(key))
     key.save(force_insert=True)
-    with _cache_lock:
-        _private_cache[key.fingerprint] = private
+    seal_keys.remember(private)
     return key
 
 
@@ -326,35 +324,23 @@ def renew_seal(seal: Seal, *, actor, valid_to: dt.date) -> SealKey:
 
 # --- keys and use ----------------------------------------------------------------------------
 
-_cache_lock = threading.Lock()
-_private_cache: dict[str, sm2.PrivateKey] = {}  # fingerprint -> decrypted key
-_public_cache: dict[str, sm2.PublicKey] = {}
-
 
 def signing_key(seal_key: SealKey) -> sm2.PrivateKey:
     """The decrypted private key of ``seal_key`` (cached per process). Checks no status: use
     ``sign_with_seal`` to sign, which refuses inactive seals and audits the use."""
-    cached = _private_cache.get(seal_key.fingerprint)
-    if cached is not None:
-        return cached
-    key = sm2.PrivateKey.from_der(
-        envelope.decrypt(seal_key.private_key_encrypted, aad=private_key_aad(seal_key))
-    )
-    if key.public_key.fingerprint() != seal_key.fingerprint:
-        raise DomainError(SealError.KEY_MISMATCH, _("印章私钥与登记的公钥指纹不一致。"))
-    with _cache_lock:
-        _private_cache[seal_key.fingerprint] = key
-    return key
+    try:
+        return seal_keys.private_key(
+            seal_key.fingerprint,
+            seal_key.private_key_encrypted,
+            aad=private_key_aad(seal_key),
+        )
+    except seal_keys.KeyMismatch:
+        raise DomainError(SealError.KEY_MISMATCH, _("印章私钥与登记的公钥指纹不一致。")) from None
 
 
 def public_key(seal_key: SealKey) -> sm2.PublicKey:
     """The seal key's public key (parsed once per process)."""
-    cached = _public_cache.get(seal_key.fingerprint)
-    if cached is None:
-        cached = sm2.PublicKey.from_pem(seal_key.public_pem)
-        with _cache_lock:
-            _public_cache[seal_key.fingerprint] = cached
-    return cached
+    return seal_keys.public_key(seal_key.fingerprint, seal_key.public_pem)
 
 
 def _check_usable(seal: Seal, on: dt.date) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tongban.core import signing
-from tongban.core.crypto import envelope, keys
+from tongban.core.crypto import envelope, keys, seal_keys
 from tongban.core.exceptions import DomainError
 from tongban.core.models import AuditEvent
 from tongban.licences.errors import SealError
@@ -85,7 +85,7 @@ def test_rotate_master_rewraps_seal_keys(seal, settings):
     key.refresh_from_db()
     assert key.private_key_encrypted != old_token
     assert envelope.token_kid(key.private_key_encrypted) == "next"
-    seals._private_cache.clear()
+    seal_keys.forget()
     assert seals.signing_key(key).public_key.fingerprint() == key.fingerprint
 
 

@@ -21,13 +21,12 @@ a division and year, so they never take a code the licence seals (numbered from 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.core import audit, signing
-from tongban.core.crypto import envelope, keys, sm2
+from tongban.core.crypto import envelope, keys, seal_keys, sm2
 from tongban.core.models import OrgUnit
 from tongban.core.signing.seal_image import svg_for
 from tongban.payments.errors_receipts import ReceiptError, error
@@ -44,10 +43,6 @@ def private_key_aad(seal: FinanceSeal) -> bytes:
 
 
 envelope.register("payments.FinanceSeal", "private_key_encrypted", aad=private_key_aad)
-
-_cache_lock = threading.Lock()
-_private_cache: dict[str, sm2.PrivateKey] = {}  # fingerprint -> decrypted key
-_public_cache: dict[str, sm2.PublicKey] = {}
 
 
 def today() -> dt.date:
@@ -131,8 +126,7 @@ def _create(org_unit: OrgUnit, *, actor, retire: FinanceSeal | None) -> FinanceS
                 "retired": retire.esid if retire is not None else None,
             },
         )
-    with _cache_lock:
-        _private_cache[seal.fingerprint] = private
+    seal_keys.remember(private)
     return seal
 
 
@@ -156,27 +150,17 @@ def active_finance_seal(org_unit: OrgUnit, *, actor) -> FinanceSeal:
 
 def signing_key(seal: FinanceSeal) -> sm2.PrivateKey:
     """The decrypted private key of ``seal`` (cached per process)."""
-    cached = _private_cache.get(seal.fingerprint)
-    if cached is not None:
-        return cached
-    key = sm2.PrivateKey.from_der(
-        envelope.decrypt(seal.private_key_encrypted, aad=private_key_aad(seal))
-    )
-    if key.public_key.fingerprint() != seal.fingerprint:
-        raise error(ReceiptError.SEAL_KEY_MISMATCH)
-    with _cache_lock:
-        _private_cache[seal.fingerprint] = key
-    return key
+    try:
+        return seal_keys.private_key(
+            seal.fingerprint, seal.private_key_encrypted, aad=private_key_aad(seal)
+        )
+    except seal_keys.KeyMismatch:
+        raise error(ReceiptError.SEAL_KEY_MISMATCH) from None
 
 
 def public_key(seal: FinanceSeal) -> sm2.PublicKey:
     """The seal's public key (parsed once per process)."""
-    cached = _public_cache.get(seal.fingerprint)
-    if cached is None:
-        cached = sm2.PublicKey.from_pem(seal.public_pem)
-        with _cache_lock:
-            _public_cache[seal.fingerprint] = cached
-    return cached
+    return seal_keys.public_key(seal.fingerprint, seal.public_pem)
 
 
 def sign(seal: FinanceSeal, data: bytes, *, property_info: str) -> bytes:

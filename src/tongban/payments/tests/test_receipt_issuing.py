@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tongban.core import signing
-from tongban.core.crypto import envelope, sm3
+from tongban.core.crypto import envelope, seal_keys, sm3
 from tongban.core.exceptions import DomainError
 from tongban.core.models import AuditEvent
 from tongban.payments.models import FinanceSeal, PaymentOrder, Receipt, ReceiptNumberSequence
@@ -150,10 +150,10 @@ def test_private_key_is_encrypted_and_bound_to_its_seal(order, gz_market_dept, s
     issue(PaidOrderFactory(org_unit=sz_market_dept))
     gz, sz = FinanceSeal.objects.order_by("pk")
     assert "PRIVATE" not in gz.private_key_encrypted
-    finance_seals._private_cache.clear()
+    seal_keys.forget()
     assert finance_seals.signing_key(gz).public_key.fingerprint() == gz.fingerprint
     sz.private_key_encrypted = gz.private_key_encrypted  # copied to another row: refused
-    finance_seals._private_cache.clear()
+    seal_keys.forget()
     with pytest.raises(DomainError):
         finance_seals.signing_key(sz)
     labels = {entry.label for entry in envelope.registered_fields()}
