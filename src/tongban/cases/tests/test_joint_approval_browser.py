@@ -19,9 +19,6 @@ from tongban.cases.tests.test_journey_browser import (
     CITIZEN_ID,
     CITIZEN_MOBILE,
     CITIZEN_NAME,
-    fits_phone,
-    login_citizen,
-    login_staff,
     province_data,  # noqa: F401  (fixture)
     staff_member,
     tiny_pdf,
@@ -30,6 +27,7 @@ from tongban.core.audit import verify_chain
 from tongban.core.orgunits import department_unit
 from tongban.identity.models import User
 from tongban.identity.services.companies import bind_company
+from tongban.testing.browser import fits_phone, login_citizen, login_staff
 from tongban.testing.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +90,7 @@ def test_parallel_review_by_two_joint_departments(
     login_staff(outbox, "operator")
 
     # 1. The legal representative finds the item and applies for the company at the city.
-    login_citizen(page, outbox)
+    login_citizen(page, outbox, CITIZEN_MOBILE)
     page.goto("/services/")
     page.get_by_role("searchbox").fill(ITEM_NAME)
     page.get_by_role("searchbox").press("Enter")

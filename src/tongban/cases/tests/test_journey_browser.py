@@ -22,7 +22,7 @@ from tongban.core.models import AuditEvent
 from tongban.core.orgunits import department_unit, region_unit, seed_org_units
 from tongban.identity.models import User
 from tongban.registries.services import ensure_demo_people
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import fits_phone, login_citizen, login_staff
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,10 +32,6 @@ CITIZEN_ID, CITIZEN_NAME, CITIZEN_MOBILE = "440106199001011235", "张三", "1380
 ITEM_NAME = "个体工商户设立登记"
 # The citizen's household is in 天河区: the district's market regulation bureau handles it.
 DIVISION, DEPARTMENT = "440106", "市场监督管理局"
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 def tiny_pdf(tmp_path, name="material.pdf"):
@@ -60,33 +56,6 @@ def tiny_pdf(tmp_path, name="material.pdf"):
     path = tmp_path / name
     path.write_bytes(body)
     return path
-
-
-def login_staff(page, username) -> None:
-    """Staff without a mobile number sign in with the password alone."""
-    page.goto("/account/login/")
-    page.get_by_label("身份证号或手机号").fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="下一步").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-
-
-def latest_code(outbox_page, mobile) -> str:
-    outbox_page.goto("/console/sms/")
-    row = outbox_page.locator("#sms-outbox tbody tr", has_text=mobile).first
-    return re.search(r"\d{6}", row.locator(".sms-text").inner_text()).group()
-
-
-def login_citizen(page, outbox_page, identifier=CITIZEN_MOBILE) -> None:
-    """Password, then the SMS code read from the simulator outbox."""
-    page.goto("/account/login/")
-    page.get_by_label("身份证号或手机号").fill(identifier)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="下一步").click()
-    expect(page.get_by_role("heading", name="短信验证")).to_be_visible()
-    page.get_by_label("短信验证码").fill(latest_code(outbox_page, CITIZEN_MOBILE))
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def staff_member(role, unit, username, name):
@@ -139,7 +108,7 @@ def test_citizen_applies_corrects_gets_approved_and_rates_badly(
 
     # 1. Signed in, the citizen searches the catalogue in everyday words; the registration
     #    comes first.
-    login_citizen(page, outbox)
+    login_citizen(page, outbox, CITIZEN_MOBILE)
     page.goto("/services/")
     fits_phone(page)
     page.get_by_role("searchbox").fill("开个体户")

@@ -24,9 +24,6 @@ from tongban.cases.tests.test_journey_browser import (
     CITIZEN_ID,
     CITIZEN_MOBILE,
     CITIZEN_NAME,
-    fits_phone,
-    login_citizen,
-    login_staff,
     staff_member,
     tiny_pdf,
 )
@@ -38,6 +35,7 @@ from tongban.licences.models import Licence, LicenceUsage
 from tongban.licences.services.seals import create_seal
 from tongban.licences.services.types import import_licence_types
 from tongban.registries.services import ensure_demo_people
+from tongban.testing.browser import fits_phone, login_citizen, login_staff
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory, UserFactory
 from tongban.testing.fixtures import skip_unless
 
@@ -151,7 +149,7 @@ def test_sole_trader_licence_is_held_verified_and_used_in_the_next_application(
     login_staff(outbox, "operator")
 
     # 1. The citizen applies to register a sole trader (个体工商户) at the district bureau.
-    login_citizen(page, outbox)
+    login_citizen(page, outbox, CITIZEN_MOBILE)
     open_item(page, "开个体户", SOLE_TRADER_ITEM, unit)
     page.get_by_role("button", name="开始填写").click()
     page.get_by_label(re.compile("个体工商户名称")).fill(TRADE_NAME)

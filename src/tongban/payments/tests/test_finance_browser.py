@@ -6,9 +6,9 @@ mismatch with a note (HTMX), and opens the dashboard. No page scrolls sideways a
 import pytest
 from playwright.sync_api import expect
 
-from tongban.cases.tests.test_journey_browser import fits_phone, login_staff
 from tongban.payments.models import ReconciliationItem, Refund
 from tongban.payments.tests.finance_support import at, paid_order, yesterday
+from tongban.testing.browser import fits_phone, login_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -24,7 +24,7 @@ from tongban.core.models import AuditEvent
 from tongban.core.orgunits import department_unit, seed_org_units
 from tongban.identity.models import User
 from tongban.payments.models import CallbackRecord, PaymentOrder
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import fits_phone
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory, UserFactory
 from tongban.testing.factories_cases import CaseFactory
 
@@ -32,10 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Tongban#2026"
 CITIZEN_ID, CITIZEN_NAME = "440106199203150049", "王芳"
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from tongban.payments.tests.factories_receipts import PaidOrderFactory, issue
+from tongban.testing.browser import fits_phone
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +19,6 @@ def sign_in(page, live_server, user):
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 391, page.url
 
 
 def test_payer_finds_downloads_and_a_stranger_verifies(

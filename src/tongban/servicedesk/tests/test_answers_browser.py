@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import fits_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,6 @@ def catalogue(gz_market_dept):
     from django.test import Client
 
     assert Client().get("/help/").status_code == 200  # import the views, compile templates
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 def test_citizen_asks_and_follows_the_first_answer(phone_page, catalogue):

@@ -26,7 +26,7 @@ from tongban.identity.models import User
 from tongban.registries.services import ensure_demo_people
 from tongban.servicedesk.models import Appointment, Hall, Slot, Ticket, Window
 from tongban.servicedesk.services.booking import qr_payload
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import fits_phone, login_citizen, login_staff
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,36 +35,6 @@ PASSWORD = "Tongban#2026"
 CITIZEN_ID, CITIZEN_NAME, CITIZEN_MOBILE = "440106199001011235", "张三", "13800138000"
 ITEM_KEY, ITEM_NAME = "id-card-renewal", "居民身份证换领"
 DIVISION = "440106"  # 天河区
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
-
-
-def login_staff(page, username) -> None:
-    """Staff without a mobile number sign in with the password alone."""
-    page.goto("/account/login/")
-    page.get_by_label("身份证号或手机号").fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="下一步").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-
-
-def latest_code(outbox_page, mobile) -> str:
-    outbox_page.goto("/console/sms/")
-    row = outbox_page.locator("#sms-outbox tbody tr", has_text=mobile).first
-    return re.search(r"\d{6}", row.locator(".sms-text").inner_text()).group()
-
-
-def login_citizen(page, outbox_page) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("身份证号或手机号").fill(CITIZEN_MOBILE)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="下一步").click()
-    expect(page.get_by_role("heading", name="短信验证")).to_be_visible()
-    page.get_by_label("短信验证码").fill(latest_code(outbox_page, CITIZEN_MOBILE))
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def staff_member(role, unit, username, name, covers_children=False):
@@ -135,7 +105,7 @@ def test_citizen_books_checks_in_at_the_kiosk_and_is_called_on_the_display(
 
     # 1. The citizen, signed in, asks the assistant in everyday words and follows its link
     #    to the guide of 居民身份证换领; there, books a hall visit.
-    login_citizen(page, outbox)
+    login_citizen(page, outbox, CITIZEN_MOBILE)
     page.goto("/help/")
     page.get_by_label("您的问题").fill("身份证过期了怎么办")
     page.get_by_role("button", name="提问").click()

@@ -2,8 +2,6 @@
 answers a bad QR with the error and a walk-in with a number, through HTMX."""
 # ruff: noqa: F811  (fixtures imported from halls_support are used as arguments)
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,23 +13,11 @@ from tongban.servicedesk.tests.halls_support import (  # noqa: F401  (fixtures)
     police_window,
     slot,
 )
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import fits_phone, login_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Tongban#2026"
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
-
-
-def login_staff(page, username) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("身份证号或手机号").fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="下一步").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def test_hall_pages_fit_a_phone(

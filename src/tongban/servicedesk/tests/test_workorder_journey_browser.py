@@ -18,7 +18,7 @@ from tongban.core.audit import verify_chain
 from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.tests import _workorder_setup as setup
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import fits_phone
 
 env_clerk = setup.env_clerk  # shared fixture
 gz_env_dept = setup.gz_env_dept  # shared fixture
@@ -39,10 +39,6 @@ def sign_in(page, user, live_server) -> None:
             }
         ]
     )
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 def test_complaint_filed_dispatched_answered_called_back_and_rated(

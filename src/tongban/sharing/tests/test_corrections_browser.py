@@ -19,7 +19,8 @@ from tongban.registries.services import ensure_demo_people
 from tongban.sharing.models import CorrectionReport, ExchangeSubscription
 from tongban.sharing.services import catalogue, consumers
 from tongban.sharing.services import requests as share_requests
-from tongban.sharing.tests.test_journey_browser import PASSWORD, fits_phone, new_phone  # noqa: F401
+from tongban.sharing.tests.test_journey_browser import PASSWORD, new_phone  # noqa: F401
+from tongban.testing.browser import fits_phone
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

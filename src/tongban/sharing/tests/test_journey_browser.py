@@ -21,7 +21,7 @@ from tongban.identity.models import User
 from tongban.registries.services import ensure_demo_people
 from tongban.sharing.models import AccessLogEntry
 from tongban.sharing.services import access_log, catalogue
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import PHONE, fits_phone
 from tongban.testing.factories import RoleAssignmentFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,10 +65,6 @@ def new_phone(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 def login(page, identifier) -> None:

@@ -8,7 +8,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tongban.cases.tests.test_journey_browser import fits_phone, login_staff
 from tongban.sharing.models import ImportJob
 from tongban.sharing.services import imports
 from tongban.sharing.tests.opendata_support import (
@@ -17,6 +16,7 @@ from tongban.sharing.tests.opendata_support import (
     make_resource,
     pharmacy_rows,
 )
+from tongban.testing.browser import fits_phone, login_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
