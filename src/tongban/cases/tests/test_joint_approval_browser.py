@@ -94,7 +94,9 @@ def test_parallel_review_by_two_joint_departments(
     page.goto("/services/")
     page.get_by_role("searchbox").fill(ITEM_NAME)
     page.get_by_role("searchbox").press("Enter")
-    page.locator("#results article a", has_text=ITEM_NAME).first.click()
+    result = page.locator("#results article a", has_text=ITEM_NAME).first
+    expect(result).to_be_visible()  # the search has answered
+    page.goto(result.get_attribute("href"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(ITEM_NAME))
     page.get_by_label("选择办理地区").select_option(label=lead.full_name)
     page.get_by_role("button", name="在线办理").click()

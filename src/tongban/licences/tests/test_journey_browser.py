@@ -95,7 +95,9 @@ def open_item(page, query, item_name, unit) -> None:
     page.goto("/services/")
     page.get_by_role("searchbox").fill(query)
     page.get_by_role("searchbox").press("Enter")
-    page.locator("#results article a", has_text=item_name).first.click()
+    result = page.locator("#results article a", has_text=item_name).first
+    expect(result).to_be_visible()  # the search has answered
+    page.goto(result.get_attribute("href"))  # not a click that a late results swap can eat
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(item_name))
     page.get_by_label("选择办理地区").select_option(label=unit.full_name)
     page.get_by_role("button", name="在线办理").click()
