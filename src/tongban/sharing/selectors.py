@@ -206,9 +206,10 @@ def access_log_for(user, *, resource_code: str = ""):
 
 
 def data_usage_for_citizen(user):
-    """Served gateway calls that returned this person's data, newest first."""
+    """Served gateway calls that returned this person's data, newest first. Only for a
+    verified ID number (real-name L2+): at L1 the number is self-declared."""
     id_number = getattr(user, "id_number", "") or ""
-    if not id_number:
+    if not id_number or (getattr(user, "realname_level", 0) or 0) < 2:
         return AccessLogEntry.objects.none()
     entry_ids = AccessSubject.objects.filter(subject_digest=subject_digest(id_number)).values(
         "entry_id"

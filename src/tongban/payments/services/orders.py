@@ -344,7 +344,12 @@ def is_payer(order: PaymentOrder, user) -> bool:
         return False
     if order.payer_id is not None:
         return order.payer_id == user.pk
-    return bool(user.id_number) and user.id_number.upper() == order.payer_id_number
+    return _verified_id_number(user) and user.id_number.upper() == order.payer_id_number
+
+
+def _verified_id_number(user) -> bool:
+    """An ID number counts only once verified (real-name L2+): at L1 it is self-declared."""
+    return bool(user.id_number) and (user.realname_level or 0) >= 2
 
 
 def require_payer(order: PaymentOrder, user) -> None:
@@ -372,7 +377,7 @@ def orders_of_payer(user):
     if not getattr(user, "is_authenticated", False):
         return PaymentOrder.objects.none()
     condition = Q(payer=user)
-    if user.id_number:
+    if _verified_id_number(user):
         condition |= Q(payer__isnull=True, payer_id_number=user.id_number.upper())
     return PaymentOrder.objects.filter(condition).select_related("org_unit", "org_unit__parent")
 

@@ -213,3 +213,16 @@ def test_department_orders_are_not_reissued_by_the_payer(psb, citizen):
         orders.reissue_order(order, actor=citizen)
     assert excinfo.value.code == OrderError.NOT_REISSUABLE
     assert PaymentOrder.objects.count() == 1
+
+
+def test_an_unverified_id_number_does_not_make_a_payer(psb, citizen):
+    """At L1 the ID number is self-declared: it never opens someone else's API orders."""
+    order = make_order(
+        psb, None, payer_name="张三", payer_id_number=citizen.id_number, source="api"
+    )
+    citizen.realname_level = 1
+    citizen.save(update_fields=["realname_level"])
+    assert list(orders.orders_of_payer(citizen)) == []
+    with pytest.raises(DomainError) as excinfo:
+        orders.access_payer_order(citizen, order.code)
+    assert excinfo.value.code == OrderError.ORDER_NOT_FOUND

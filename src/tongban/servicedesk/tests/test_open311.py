@@ -157,6 +157,16 @@ def test_status_queries_and_unknown_ids(client, api_key, guangzhou):
     assert client.get(f"{BASE}/services/pothole.json").json()[0]["code"] == 404
 
 
+def test_the_public_list_holds_only_open311_requests(client, api_key, guangzhou, citizen):
+    """Orders filed on the web, by phone or from the assistant never appear in the public
+    Open311 list, not even masked."""
+    setup.file_complaint(citizen)
+    client.post(f"{BASE}/requests.json", {**REQUEST, "api_key": api_key})
+    listed = client.get(f"{BASE}/requests.json", {"start_date": "2000-01-01T00:00:00Z"}).json()
+    assert len(listed) == 1
+    assert WorkOrder.objects.count() == 2
+
+
 def test_json_body_and_rate_limit_by_phone(client, api_key, guangzhou, settings):
     settings.WORKORDER_RATE_LIMIT = 1
     body = json.dumps({**REQUEST, "api_key": api_key})

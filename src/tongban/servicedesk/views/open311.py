@@ -190,7 +190,7 @@ def _client_name(api_key: str) -> str:
 
 def _service_request(order: WorkOrder) -> dict:
     closed = order.status in WorkOrder.DONE_STATUSES
-    notes = order.reply if closed else str(order.get_status_display())
+    notes = mask_text(order.reply) if closed else str(order.get_status_display())
     if order.master_id and not closed:
         notes = f"已并入工单 {order.master.number} 一并办理"
     expected = timezone.make_aware(datetime.combine(order.deadline, time(23, 59, 59)))
@@ -209,8 +209,9 @@ def _service_request(order: WorkOrder) -> dict:
         "address": mask_address(order.location),
         "address_id": "",
         "zipcode": "",
-        "lat": float(order.latitude) if order.latitude is not None else None,
-        "long": float(order.longitude) if order.longitude is not None else None,
+        # rounded to about 100 m: a public list must not point at someone's door
+        "lat": round(float(order.latitude), 3) if order.latitude is not None else None,
+        "long": round(float(order.longitude), 3) if order.longitude is not None else None,
         "media_url": "",
     }
 
@@ -372,7 +373,10 @@ def _date_param(value, name):
 def _list_requests(request, fmt):
     params = request.GET
     city = _jurisdiction_division(params)
-    orders = WorkOrder.objects.select_related("org_unit__parent", "master")
+    # the public list holds what was filed through Open311, never the hotline's other channels
+    orders = WorkOrder.objects.select_related("org_unit__parent", "master").filter(
+        channel=WorkOrder.Channel.OPEN311
+    )
     if city:
         orders = orders.filter(hotline_unit__code=city)
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]

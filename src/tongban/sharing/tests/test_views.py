@@ -203,6 +203,23 @@ def test_provider_and_citizen_see_the_access(client, granted, mca_system, psb_ad
     assert response["Cache-Control"] == "private, no-store"
 
 
+def test_an_unverified_id_number_sees_nothing(client, granted, mca_system):
+    """At L1 the ID number is only self-declared: someone who registered with 王芳's number
+    must not learn who read her data."""
+    system, _ = mca_system
+    gateway.lookup(
+        application=system.application,
+        resource_code=POP_CODE,
+        key=WANG_ID,
+        purpose="核对",
+        reference="MZ1",
+    )
+    claimant = UserFactory(username=WANG_ID, id_number=WANG_ID, name="王芳", realname_level=1)
+    client.force_login(claimant)
+    page = client.get("/my/data-usage/").content.decode()
+    assert "广州市民政局" not in page and "暂无记录" in page
+
+
 def test_other_citizen_sees_nothing(client, granted, mca_system, outsider):
     system, _ = mca_system
     gateway.lookup(
