@@ -16,7 +16,7 @@ def test_demo_orders_are_seeded_once(guangzhou):
         division_code="440100",
         parent=guangzhou,
     )
-    wang = UserFactory(username="wf", id_number="440106199203150049", name="王芳")
+    wang = UserFactory(username="wf", id_number="440106199203150049", name="王芳", realname_level=2)
     report = SeedReport()
     demo.seed(report)
     demo.seed(report)

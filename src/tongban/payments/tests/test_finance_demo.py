@@ -34,7 +34,7 @@ def demo_people(guangzhou, settings, tmp_path):
     for username in ("gz_finance", "gz_finance2"):
         user = StaffFactory(username=username)
         RoleAssignmentFactory(user=user, org_unit=unit, role="finance", covers_children=True)
-    UserFactory(username="wangfang", id_number="440106199203150049", name="王芳")
+    UserFactory(username="wangfang", id_number="440106199203150049", name="王芳", realname_level=2)
     return unit
 
 
