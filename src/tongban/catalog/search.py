@@ -40,6 +40,7 @@ from django.conf import settings
 
 from tongban.catalog.models import CatalogRevision, Implementation, ServiceItem
 from tongban.catalog.shared_data import licence_type_names
+from tongban.core.revision_cache import RevisionCache
 
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.yaml"
 DOMAIN_WORDS = [
@@ -67,7 +68,6 @@ _WORD_RE = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _lock = threading.RLock()
 _tokenizer = None
 _synonyms: dict[str, list[str]] | None = None
-_index: SearchIndex | None = None
 
 
 # --- segmentation ------------------------------------------------------------------------------
@@ -218,23 +218,19 @@ def build_index(token: str = "") -> SearchIndex:
 
 def get_index() -> SearchIndex:
     """The current index (rebuilt when the catalogue revision changed)."""
-    global _index
-    token = _current_token()
-    index = _index
-    if index is not None and index.token == token and token:
-        return index
-    tokenizer()  # load outside the index lock
-    with _lock:
-        if _index is None or _index.token != token or not token:
-            _index = build_index(token)
-        return _index
+    return _indexes.get()
 
 
 def invalidate() -> None:
     """Drop this process's index (the next search rebuilds it)."""
-    global _index
-    with _lock:
-        _index = None
+    _indexes.invalidate()
+
+
+_indexes: RevisionCache[SearchIndex] = RevisionCache(
+    build_index,
+    _current_token,
+    warm=lambda: tokenizer(),  # jieba loads outside the lock
+)
 
 
 # --- searching ---------------------------------------------------------------------------------

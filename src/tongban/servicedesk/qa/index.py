@@ -22,7 +22,6 @@ is answered right after it commits, in every process.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
@@ -31,6 +30,7 @@ from django.urls import reverse
 from tongban.catalog import search as catalog_search
 from tongban.catalog.models import CatalogRevision, Material, ServiceItem
 from tongban.catalog.shared_data import licence_type_names
+from tongban.core.revision_cache import RevisionCache
 from tongban.servicedesk.models import FaqEntry
 from tongban.servicedesk.qa import bm25
 from tongban.servicedesk.qa.text import normalise, query_terms, terms
@@ -47,9 +47,6 @@ ITEM_FIELD_WEIGHTS = {
 }
 # Field groups with their own idf: what the item is called, and what its guide mentions.
 ITEM_GROUPS = {"title": 1.0, "body": 0.3}
-
-_lock = threading.RLock()
-_index: KnowledgeIndex | None = None
 
 
 @dataclass
@@ -194,20 +191,16 @@ def _union(texts) -> frozenset[str]:
 
 def get_index() -> KnowledgeIndex:
     """The current index (rebuilt when the catalogue or the FAQ entries changed)."""
-    global _index
-    token = current_token()
-    index = _index
-    if index is not None and index.token == token and token:
-        return index
-    catalog_search.tokenizer()  # load jieba outside the index lock
-    with _lock:
-        if _index is None or _index.token != token or not token:
-            _index = build_index(token)
-        return _index
+    return _indexes.get()
 
 
 def invalidate() -> None:
     """Drop this process's index (the next question rebuilds it)."""
-    global _index
-    with _lock:
-        _index = None
+    _indexes.invalidate()
+
+
+_indexes: RevisionCache[KnowledgeIndex] = RevisionCache(
+    build_index,
+    lambda: current_token(),
+    warm=lambda: catalog_search.tokenizer(),  # jieba loads outside the lock
+)
