@@ -432,7 +432,5 @@ if PRODUCTION:
         problems.append("TONGBAN_OIDC_PAIRWISE_SALT is not set")
     if SIMULATORS_ENABLED:
         problems.append("TONGBAN_SIMULATORS must be off")
-    if "simulator" in COURIER_BACKEND.lower():
-        problems.append("TONGBAN_COURIER_BACKEND names the courier simulator")
     if problems:
         raise ImproperlyConfigured("Production settings refused: " + "; ".join(problems))

@@ -73,20 +73,6 @@ def test_production_starts_with_real_settings():
     assert loaded.TONGBAN_TRUSTED_PROXIES == []
 
 
-def test_production_refuses_the_courier_simulator():
-    real = {
-        "TONGBAN_ENV": "production",
-        "TONGBAN_SECRET_KEY": "x" * 50,
-        "TONGBAN_MASTER_KEY": "k2026:" + "ab" * 16,
-        "TONGBAN_OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----",
-        "TONGBAN_OIDC_PAIRWISE_SALT": "salt",
-        "TONGBAN_COURIER_BACKEND": "tongban.servicedesk.couriers.simulator.SimulatorCourier",
-    }
-    with pytest.raises(ImproperlyConfigured) as excinfo:
-        _load_settings(**real)
-    assert "TONGBAN_COURIER_BACKEND" in str(excinfo.value)
-
-
 def test_staff_otp_is_off_in_development_and_can_be_switched():
     assert _load_settings(TONGBAN_ENV="development").TONGBAN_STAFF_REQUIRE_OTP is False
     on = _load_settings(TONGBAN_ENV="development", TONGBAN_STAFF_REQUIRE_OTP="true")

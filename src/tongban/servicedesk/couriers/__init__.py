@@ -39,6 +39,7 @@ class CourierAdapter:
 
     key = ""
     label = ""
+    simulator = False  # a stand-in that exists only while SIMULATORS_ENABLED
 
     def create_shipment(self, order) -> str:
         """Book the shipment of ``order``; return the courier's waybill number."""
@@ -55,6 +56,8 @@ def get_courier(key: str | None = None) -> CourierAdapter:
     if not path:
         raise LookupError("no courier adapter is configured (TONGBAN_COURIER_BACKEND)")
     adapter = import_string(path)()
+    if adapter.simulator and not settings.SIMULATORS_ENABLED:
+        raise LookupError("the courier simulator is off (TONGBAN_SIMULATORS)")
     if key is not None and key != adapter.key:
         raise LookupError(f"unknown courier {key!r}")
     return adapter

@@ -66,6 +66,7 @@ def signed_callback(
 class SimulatorCourier(CourierAdapter):
     key = "sim"
     label = "模拟快递（演示）"
+    simulator = True
 
     def create_shipment(self, order) -> str:
         return f"SIM{secrets.randbelow(10**12):012d}"

@@ -486,6 +486,16 @@ def test_simulator_page_queues_a_callback(client, citizen, shipped):
     assert shipped.status == S.PICKED_UP  # tasks run immediately in tests
 
 
+def test_the_courier_simulator_takes_no_callback_when_simulators_are_off(shipped, settings):
+    """Even when named as the courier backend (a production mistake), the simulator and its
+    public demo secret accept nothing once simulators are off."""
+    settings.SIMULATORS_ENABLED = False
+    body, headers = simulator.signed_callback(shipped.waybill_no, "delivered")
+    assert _codes(logistics.process_callback, "sim", body, headers) == ("courier_callback_rejected")
+    shipped.refresh_from_db()
+    assert shipped.status == S.CREATED
+
+
 def test_simulator_is_gone_when_simulators_are_off(client, citizen, settings):
     settings.SIMULATORS_ENABLED = False
     client.force_login(citizen)
