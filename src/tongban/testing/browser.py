@@ -7,7 +7,9 @@ Helpers for the journeys: ``fits_phone(page)`` (no sideways scrolling at 390 px)
 ``login_staff(page, username)`` (staff without a mobile: password only),
 ``login_citizen(page, outbox_page, mobile)`` (password, then the SMS code read from the
 simulator's outbox on ``outbox_page``, a page signed in as an operator) and
-``latest_code(outbox_page, mobile)``. Passwords default to the test factories' one.
+``latest_code(outbox_page, mobile)``; ``sign_in(page, live_server, user)`` skips the login
+pages (a session cookie for ``user``, replacing the page's cookies). Passwords default to the
+test factories' one.
 """
 
 import os
@@ -95,3 +97,22 @@ def login_citizen(page, outbox_page, mobile, *, identifier=None, password=PASSWO
     page.get_by_label("短信验证码").fill(latest_code(outbox_page, mobile))
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
+def sign_in(page, live_server, user) -> None:
+    """Sign ``page``'s browser context in as ``user`` without the login pages."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -3,21 +3,11 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tongban.cases.models import Case
 from tongban.cases.services import applications
 from tongban.cases.tests._applicant import make_item, make_person, private_media  # noqa: F401
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+from tongban.testing.browser import sign_in
 
 
 @pytest.mark.browser

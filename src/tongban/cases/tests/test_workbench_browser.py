@@ -9,32 +9,16 @@ import datetime
 import os
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tongban.cases.models import Case, CaseTask
 from tongban.cases.services import lifecycle
 from tongban.cases.tests._workbench_setup import make_case, make_item
-from tongban.testing.browser import PHONE
+from tongban.testing.browser import PHONE, sign_in
 from tongban.testing.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, user, live_server) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _shot(page, name: str) -> None:
@@ -70,7 +54,7 @@ def queue_data(citizen, gz_market_dept, clerk, approver):
 
 def test_clerk_accepts_from_the_queue_on_a_phone(phone_page, live_server, clerk, queue_data):
     page = phone_page
-    _login(page, clerk, live_server)
+    sign_in(page, live_server, clerk)
     page.goto("/workbench/cases/")
     expect(page.get_by_role("heading", name="办件队列")).to_be_visible()
     first = queue_data["submitted"][0]
@@ -109,7 +93,7 @@ def test_approver_decides_and_batch_accept_on_desktop(
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        _login(page, clerk, live_server)
+        sign_in(page, live_server, clerk)
         page.goto("/workbench/cases/?view=all")
         _shot(page, "workbench-queue-desktop")
         for case in queue_data["submitted"][1:]:
@@ -121,7 +105,7 @@ def test_approver_decides_and_batch_accept_on_desktop(
         reviewed = queue_data["reviewed"]
         task = reviewed.tasks.get()
         context.clear_cookies()
-        _login(page, approver, live_server)
+        sign_in(page, live_server, approver)
         page.goto(f"/workbench/cases/{reviewed.number}/")
         form = page.locator(f"#action-decide-{task.pk}")
         form.get_by_label("同意", exact=True).check()

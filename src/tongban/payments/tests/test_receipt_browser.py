@@ -3,22 +3,11 @@ downloads the PDF; a stranger verifies it on the public page by code, number and
 (and a wrong check code is refused). No page scrolls sideways at 390 px."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tongban.payments.tests.factories_receipts import PaidOrderFactory, issue
-from tongban.testing.browser import fits_phone
+from tongban.testing.browser import fits_phone, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def test_payer_finds_downloads_and_a_stranger_verifies(

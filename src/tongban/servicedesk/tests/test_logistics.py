@@ -438,6 +438,21 @@ def test_ordering_without_an_address_leads_to_the_address_book(client, citizen, 
     assert response.status_code == 302 and "/addresses/" in response.url
 
 
+def test_saving_an_address_returns_only_to_a_page_of_this_site(client, citizen):
+    client.force_login(citizen)
+    data = {
+        "name": "张三",
+        "mobile": "13800138000",
+        "division_code": "440106",
+        "detail": "体育东路",
+    }
+    book = reverse("servicedesk_logistics:address_book")
+    outside = client.post(f"{book}?next=https://evil.example/", data)
+    assert outside.status_code == 302 and outside.url == book
+    inside = client.post(f"{book}?next=/my/deliveries/new/%3Fcase%3D1", data)
+    assert inside.url == "/my/deliveries/new/?case=1"
+
+
 def test_address_form_shows_the_error_in_chinese(client, citizen):
     client.force_login(citizen)
     response = client.post(

@@ -10,35 +10,18 @@ step of the loop goes through the pages.
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tongban.core.audit import verify_chain
 from tongban.core.models import AuditEvent
 from tongban.servicedesk.models import WorkOrder
 from tongban.servicedesk.tests import _workorder_setup as setup
-from tongban.testing.browser import fits_phone
+from tongban.testing.browser import fits_phone, sign_in
 
 env_clerk = setup.env_clerk  # shared fixture
 gz_env_dept = setup.gz_env_dept  # shared fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, live_server) -> None:
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_complaint_filed_dispatched_answered_called_back_and_rated(
@@ -47,7 +30,7 @@ def test_complaint_filed_dispatched_answered_called_back_and_rated(
     page = phone_page
 
     # 1. the citizen files a complaint on the web
-    sign_in(page, citizen, live_server)
+    sign_in(page, live_server, citizen)
     page.goto("/my/workorders/")
     page.get_by_role("link", name="我要咨询、投诉、建议、求助").click()
     expect(page.get_by_role("heading", name="提交诉求（12345）")).to_be_visible()
@@ -64,7 +47,7 @@ def test_complaint_filed_dispatched_answered_called_back_and_rated(
     fits_phone(page)
 
     # 2. the 12345 operator dispatches it to the suggested department
-    sign_in(page, hotline_operator, live_server)
+    sign_in(page, live_server, hotline_operator)
     page.goto("/workbench/workorders/")
     row = page.locator(f'#workorder-results li[data-number="{number}"]')
     expect(row).to_be_visible()
@@ -77,7 +60,7 @@ def test_complaint_filed_dispatched_answered_called_back_and_rated(
     fits_phone(page)
 
     # 3. the department answers
-    sign_in(page, env_clerk, live_server)
+    sign_in(page, live_server, env_clerk)
     page.goto("/workbench/workorders/department/")
     order_row = page.locator(f'#department-orders li[data-number="{number}"]')
     expect(order_row).to_be_visible()
@@ -90,7 +73,7 @@ def test_complaint_filed_dispatched_answered_called_back_and_rated(
     fits_phone(page)
 
     # 4. the operator reviews the answer, concludes, and calls the citizen back
-    sign_in(page, hotline_operator, live_server)
+    sign_in(page, live_server, hotline_operator)
     page.goto(f"/workbench/workorders/{number}/")
     expect(page.locator("#workorder-reply")).to_contain_text("油烟净化设备")
     page.get_by_role("button", name="审核通过并办结").click()
@@ -101,7 +84,7 @@ def test_complaint_filed_dispatched_answered_called_back_and_rated(
     fits_phone(page)
 
     # 5. the citizen reads the answer and rates it
-    sign_in(page, citizen, live_server)
+    sign_in(page, live_server, citizen)
     page.goto("/my/workorders/")
     page.locator(f'#workorder-list li[data-number="{number}"]').get_by_role("link").click()
     expect(page.locator("#workorder-reply")).to_contain_text("油烟净化设备")

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,6 +44,14 @@ def delivery_list(request):
     )
 
 
+def _next_page(request) -> str:
+    """Where to go back after saving an address: a page of this site only."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_book(request):
@@ -53,7 +63,7 @@ def address_book(request):
             exc.add_to_form(form)
         else:
             messages.success(request, _("地址已保存。"))
-            return redirect(request.GET.get("next") or "servicedesk_logistics:address_book")
+            return redirect(_next_page(request) or "servicedesk_logistics:address_book")
     return render(
         request,
         "servicedesk/logistics_addresses.html",
@@ -77,9 +87,8 @@ def delivery_new(request):
     addresses = list(logistics.addresses_of(request.user))
     if not addresses:
         messages.info(request, _("请先添加一个收发地址。"))
-        return redirect(
-            f"{request.path.replace('new/', 'addresses/')}?next={request.get_full_path()}"
-        )
+        book = reverse("servicedesk_logistics:address_book")
+        return redirect(f"{book}?{urlencode({'next': request.get_full_path()})}")
     options = [(address, logistics.quote_fee(case, address.division_code)) for address in addresses]
     form = DeliveryOrderForm(
         request.POST or None,
